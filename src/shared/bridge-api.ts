@@ -1,0 +1,45 @@
+/**
+ * The small, named API the window sees as `window.autocalls`. Built from a transport so the
+ * Electron preload and the browser preview expose exactly the same thing.
+ */
+import type { Invoke, Subscribe } from './ipc-contract'
+
+export function createAutocallsApi(invoke: Invoke, subscribe: Subscribe) {
+  return {
+    app: {
+      getInitialState: () => invoke('app:get-initial-state', undefined)
+    },
+    session: {
+      restore: () => invoke('session:restore', undefined),
+      signIn: (baseUrl: string, apiKey: string) => invoke('session:sign-in', { baseUrl, apiKey }),
+      startSandbox: () => invoke('session:start-sandbox', undefined),
+      signOut: () => invoke('session:sign-out', undefined),
+      onEnded: (listener: (payload: { reason: string }) => void) => subscribe('event:session-ended', listener)
+    },
+    keys: {
+      list: () => invoke('keys:list', undefined),
+      create: (name: string, requestId: string) => invoke('keys:create', { name, requestId }),
+      delete: (id: number) => invoke('keys:delete', { id })
+    },
+    token: {
+      listPending: () => invoke('token:list-pending', undefined),
+      copy: (pendingId: string) => invoke('token:copy', { pendingId }),
+      confirmSaved: (pendingId: string) => invoke('token:confirm-saved', { pendingId })
+    },
+    preferences: {
+      update: (changes: { clipboardClearSeconds?: number }) => invoke('preferences:update', changes)
+    },
+    shell: {
+      openExternal: (url: string) => invoke('shell:open-external', { url })
+    },
+    menu: {
+      onCommand: (listener: (payload: { command: import('./domain').MenuCommand }) => void) =>
+        subscribe('event:menu-command', listener)
+    }
+  }
+}
+
+export type AutocallsApi = ReturnType<typeof createAutocallsApi>
+
+/** The global name under which the preload (or the preview's stand-in) exposes the API. */
+export const BRIDGE_GLOBAL = 'autocalls'

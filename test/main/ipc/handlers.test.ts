@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { INVOKE_CHANNELS } from '../../../src/shared/ipc-contract'
+import { createTestApp, type TestApp } from '../../support/app-fixture'
+import { useSandbox } from '../../support/sandbox-fixture'
+
+const sandbox = useSandbox()
+let app: TestApp
+
+beforeEach(async () => {
+  sandbox.server.faults.clear()
+  app = await createTestApp()
+})
+afterEach(async () => {
+  await app.dispose()
+})
+
+const signIn = async () => {
+  const { token } = sandbox.server.createAccount({ name: 'Linus', email: `l-${Math.random()}@example.com`, totalBalance: 1 })
+  const result = await app.services.handlers['session:sign-in']({ baseUrl: sandbox.server.baseUrl, apiKey: token })
+  expect(result.ok).toBe(true)
+  return token
+}
+
+describe('IPC handlers', () => {
+  it('there is one handler per contract channel', () => {
+    expect(Object.keys(app.services.handlers).sort()).toEqual([...INVOKE_CHANNELS].sort())
+  })
+
+  it('answers the initial state from disk without any request', async () => {
+    sandbox.server.resetRequests()
+    const result = await app.services.handlers['app:get-initial-state'](undefined)
+    expect(result).toEqual({
+      ok: true,
+      value: { session: { state: 'signed-out' }, cachedKeys: null, preferences: { clipboardClearSeconds: 60 }, pendingTokens: [] }
+    })
+    expect(sandbox.server.requests).toHaveLength(0)
+  })
+
+  it.each([
+    ['session:sign-in', undefined],
+    ['session:sign-in', { baseUrl: 'https://app.autocalls.ai/api' }],
+    ['session:sign-in', { baseUrl: 1, apiKey: 2 }],
+    ['session:sign-in', { baseUrl: 'https://a.b', apiKey: 'x'.repeat(5000) }],
+    ['keys:create', { name: 'ok' }],
+    ['keys:create', { name: 42, requestId: 'abcdefgh' }],
+    ['keys:create', { name: 'x', requestId: 'abcdefgh', extra: true }],
+    ['keys:create', 'name'],
+    ['keys:delete', { id: '5' }],
+    ['keys:delete', { id: -1 }],
+    ['keys:delete', { id: 1.5 }],
+    ['keys:delete', { id: Number.NaN }],
+    ['keys:delete', { id: Infinity }],
+    ['keys:delete', null],
+    ['keys:list', { unexpected: 1 }],
+    ['token:copy', { pendingId: 'not-a-uuid' }],
+    ['token:confirm-saved', {}],
+    ['preferences:update', { clipboardClearSeconds: 0 }],
+    ['preferences:update', { clipboardClearSeconds: 'soon' }],
+    ['preferences:update', JSON.parse('{"__proto__": {"polluted": true}}')],
+    ['shell:open-external', { url: 5 }]
+  ] as const)('%s refuses %j with a typed error and changes nothing', async (channel, payload) => {
+    sandbox.server.resetRequests()
+    const result = await app.services.handlers[channel](payload)
+    expect(result).toMatchObject({ ok: false, error: { kind: 'invalid_request', message: expect.stringContaining(channel) } })
+    expect(sandbox.server.requests).toHaveLength(0)
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
+    expect(app.services.state.state.preferences).toEqual({ clipboardClearSeconds: 60 })
+  })
+
+  it('keys calls while signed out answer not_signed_in', async () => {
+    expect(await app.services.handlers['keys:list'](undefined)).toMatchObject({ ok: false, error: { kind: 'not_signed_in' } })
+  })
+
+  it('create → copy → confirm: the token is copied in main and wiped on confirmation', async () => {
+    await signIn()
+    const created = await app.services.handlers['keys:create']({ name: 'Copy me', requestId: 'req-copy-0001' })
+    if (!created.ok) throw new Error(created.error.message)
+    const { pendingId, token } = created.value
+    expect(await app.services.handlers['token:list-pending'](undefined)).toMatchObject({ ok: true, value: [{ pendingId, token }] })
+    expect(await app.services.handlers['token:copy']({ pendingId })).toEqual({ ok: true, value: { clearsInSeconds: 60 } })
+    expect(app.clipboard.current).toBe(token)
+    expect(await app.services.handlers['token:confirm-saved']({ pendingId })).toEqual({ ok: true, value: null })
+    expect(await app.services.handlers['token:list-pending'](undefined)).toEqual({ ok: true, value: [] })
+    expect(await app.services.handlers['token:copy']({ pendingId })).toMatchObject({ ok: false, error: { kind: 'token_gone' } })
+  })
+
+  it('the bearer credential never appears in any answer', async () => {
+    const token = await signIn()
+    const answers = await Promise.all([
+      app.services.handlers['app:get-initial-state'](undefined),
+      app.services.handlers['session:restore'](undefined),
+      app.services.handlers['keys:list'](undefined)
+    ])
+    expect(JSON.stringify(answers)).not.toContain(token.split('|')[1])
+  })
+
+  it('updates preferences within range', async () => {
+    expect(await app.services.handlers['preferences:update']({ clipboardClearSeconds: 30 })).toEqual({ ok: true, value: { clipboardClearSeconds: 30 } })
+  })
+
+  it('opens only allowlisted https links', async () => {
+    expect(await app.services.handlers['shell:open-external']({ url: 'https://docs.autocalls.ai/api-reference' })).toEqual({ ok: true, value: null })
+    for (const url of ['http://docs.autocalls.ai', 'https://evil.example', 'file:///etc/passwd', 'https://docs.autocalls.ai.evil.example/']) {
+      expect(await app.services.handlers['shell:open-external']({ url })).toMatchObject({ ok: false, error: { kind: 'not_allowed' } })
+    }
+    expect(app.opened).toEqual(['https://docs.autocalls.ai/api-reference'])
+  })
+})
