@@ -140,7 +140,8 @@ class Sandbox implements SandboxServer {
       this.faults.clear();
       this.server.close(() => resolve());
       // Keep-alive and hung sockets would otherwise hold close() open for seconds or forever.
-
+      for (const socket of this.sockets) socket.destroy();
+      this.server.closeAllConnections();
     });
     return this.closing;
   }

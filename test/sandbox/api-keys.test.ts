@@ -148,6 +148,7 @@ describe('POST /user/api-keys', () => {
   it('gives every key a different secret', async () => {
     const tokens = await Promise.all(Array.from({ length: 20 }, (_, i) => createKey(sandbox, `k${i}`)));
     expect(new Set(tokens.map((t) => t.split('|')[1])).size).toBe(20);
+    for (const token of tokens) expect(token).toMatch(TOKEN_FORMAT);
   });
 
   it('trims the name like Laravel’s TrimStrings', async () => {

@@ -27,6 +27,13 @@ describe('fault types', () => {
     expect(performance.now() - fast).toBeLessThan(140);
   });
 
+  it('latency on a POST still reads the body that arrived during the delay', async () => {
+    sandbox.faults.add({ method: 'POST', fault: { type: 'latency', ms: 50 } });
+    const result = await post('Slow but sure');
+    expect(result.status).toBe(201);
+    expect(names()).toContain('Slow but sure');
+  });
+
   it('status answers with the given status, body, content type and headers, without processing', async () => {
     const html = '<html><body><h1>502 Bad Gateway</h1></body></html>';
     sandbox.faults.add({ method: 'POST', fault: { type: 'status', status: 502, body: html, headers: { 'X-Proxy': 'nginx' } } });

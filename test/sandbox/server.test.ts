@@ -1,6 +1,6 @@
 // Server-level behaviour: connections, throttling, bulk seeding, routing errors, limits, shutdown.
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES, UNTHROTTLED_LIMIT, refusedBaseUrl, startSandbox, type SandboxOptions, type SandboxServer } from '../../src/sandbox/index';
+import { UNTHROTTLED_LIMIT, refusedBaseUrl, startSandbox, type SandboxOptions, type SandboxServer } from '../../src/sandbox/index';
 import { LARAVEL_TIMESTAMP, TOKEN_FORMAT, call } from './support';
 
 const open: SandboxServer[] = [];
@@ -167,6 +167,8 @@ describe('bulk seeding', () => {
   });
 });
 
+const ONE_MIB = 1024 * 1024;
+
 describe('routing and request limits', () => {
   it('answers unknown routes with Laravel’s 404 message', async () => {
     const sandbox = await start();
@@ -196,11 +198,11 @@ describe('routing and request limits', () => {
 
   it('answers bodies over 1 MiB with 413 JSON and keeps serving', async () => {
     const sandbox = await start();
-    const big = await call(sandbox, 'POST', '/user/api-keys', { json: { name: 'x'.repeat(MAX_BODY_BYTES) } });
+    const big = await call(sandbox, 'POST', '/user/api-keys', { json: { name: 'x'.repeat(ONE_MIB) } });
     expect(big.status).toBe(413);
     expect(big.headers.get('content-type')).toBe('application/json');
     expect(big.body).toEqual({ message: 'The POST data is too large.' });
-    const justUnder = await call(sandbox, 'POST', '/user/api-keys', { json: { name: 'x'.repeat(MAX_BODY_BYTES - 20) } });
+    const justUnder = await call(sandbox, 'POST', '/user/api-keys', { json: { name: 'x'.repeat(ONE_MIB - 20) } });
     expect(justUnder.status).toBe(422); // read and validated, not rejected for size
     expect((await call(sandbox, 'GET', '/user/me')).status).toBe(200);
   });
