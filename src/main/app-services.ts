@@ -62,7 +62,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     clipboard,
     state,
     async shutdown() {
-      clipboard.clearIfOurs()
+      await clipboard.clearIfOurs().catch(() => undefined)
       pending.wipeAll()
       await state.flush()
       await session.dispose()

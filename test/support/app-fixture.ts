@@ -17,11 +17,11 @@ import { MemorySecretStore } from './memory-secret-store'
 export class RecordingClipboard implements ClipboardPort {
   current = ''
   readonly writes: string[] = []
-  writeSecret(text: string) {
+  async writeSecret(text: string) {
     this.current = text
     this.writes.push(text)
   }
-  readText() {
+  async readText() {
     return this.current
   }
   clear() {

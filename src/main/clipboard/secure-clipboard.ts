@@ -4,9 +4,9 @@
  */
 export interface ClipboardPort {
   /** Writes text marked, where the OS allows, as secret so clipboard history skips it. */
-  writeSecret(text: string): void
-  readText(): string
-  clear(): void
+  writeSecret(text: string): Promise<void>
+  readText(): Promise<string>
+  clear(): void | Promise<void>
 }
 
 export interface SecureClipboardOptions {
@@ -23,22 +23,29 @@ export class SecureClipboard {
 
   constructor(port: ClipboardPort, options: SecureClipboardOptions = {}) {
     this.#port = port
-    this.#setTimer = options.setTimer ?? ((callback, ms) => setTimeout(callback, ms))
+    this.#setTimer =
+      options.setTimer ??
+      ((callback, ms) => {
+        const timer = setTimeout(callback, ms)
+        timer.unref?.() // a pending clear must not keep a Node process alive; quit clears anyway
+        return timer
+      })
     this.#clearTimer = options.clearTimer ?? ((timer) => clearTimeout(timer as NodeJS.Timeout))
   }
 
-  copySecret(secret: string, clearAfterSeconds: number): void {
+  async copySecret(secret: string, clearAfterSeconds: number): Promise<void> {
     this.#cancelTimer()
-    this.#port.writeSecret(secret)
+    await this.#port.writeSecret(secret)
     this.#held = secret
-    this.#timer = this.#setTimer(() => this.clearIfOurs(), clearAfterSeconds * 1000)
+    this.#timer = this.#setTimer(() => void this.clearIfOurs(), clearAfterSeconds * 1000)
   }
 
   /** Clears the clipboard if it still holds the secret we wrote; forgets the secret either way. */
-  clearIfOurs(): void {
+  async clearIfOurs(): Promise<void> {
     this.#cancelTimer()
-    if (this.#held !== null && this.#port.readText() === this.#held) this.#port.clear()
+    const held = this.#held
     this.#held = null
+    if (held !== null && (await this.#port.readText()) === held) await this.#port.clear()
   }
 
   #cancelTimer(): void {

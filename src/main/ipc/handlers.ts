@@ -50,7 +50,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       const held = pending.get(pendingId)
       if (!held) throw tokenGone()
       const seconds = state.state.preferences.clipboardClearSeconds
-      clipboard.copySecret(held.token, seconds)
+      await clipboard.copySecret(held.token, seconds)
       return { clearsInSeconds: seconds }
     },
     'token:confirm-saved': async ({ pendingId }) => {

@@ -87,22 +87,30 @@ export class KeysService {
     }
     const pending = this.#deps.pending.add(created.token, created.name, created.idHint)
     this.#createsDone.set(requestId, pending.pendingId)
-    // The answer has no id: take it from the token prefix and confirm it in a fresh list.
+    // The answer has no id: take it from the token prefix and confirm it in a fresh list
+    // (fetched after the POST, never one that was already in flight before it).
     let list: KeyListView | null = null
     try {
-      list = await this.list()
+      list = await this.#fetchList()
     } catch {
       list = null // the key exists and its token is safe in `pending`; the list can be refreshed later
     }
-    const confirmed = list?.keys.find((key) => key.id === created.idHint && key.name === created.name)
-    const matched = confirmed ?? (created.idHint === null ? list?.keys.find((key) => key.name === created.name && key.createdAt === created.createdAt) : undefined)
-    let key: KeyListItem | null = matched ?? null
-    if (!key && created.idHint !== null && !list) {
-      key = { id: created.idHint, name: created.name, createdAt: created.createdAt, lastUsedAt: null, isAppKey: false }
-      await this.#patchCache((keys) => [...keys.filter((k) => k.id !== created.idHint), key as ApiKey])
+    const fromList = list?.keys.find((key) =>
+      created.idHint !== null
+        ? key.id === created.idHint && key.name === created.name
+        : key.name === created.name && key.createdAt === created.createdAt
+    )
+    const key: KeyListItem | null =
+      fromList ??
+      (created.idHint === null
+        ? null
+        : { id: created.idHint, name: created.name, createdAt: created.createdAt, lastUsedAt: null, isAppKey: false })
+    if (key && !list) {
+      const { id, name, createdAt, lastUsedAt } = key
+      await this.#patchCache((keys) => [...keys.filter((k) => k.id !== id), { id, name, createdAt, lastUsedAt }])
     }
     if (key) pending.keyId = key.id // the view object is the one `pending` holds
-    return { key, pendingId: pending.pendingId, token: created.token, idConfirmed: confirmed !== undefined || matched !== undefined, list }
+    return { key, pendingId: pending.pendingId, token: created.token, idConfirmed: fromList !== undefined, list }
   }
 
   #explainCreateFailure(error: unknown, name: string): unknown {

@@ -19,39 +19,45 @@ function setup() {
 }
 
 describe('SecureClipboard', () => {
-  it('clears the secret after the delay', () => {
+  it('clears the secret after the delay', async () => {
     const { port, timers, clipboard } = setup()
-    clipboard.copySecret('1|secret', 60)
+    await clipboard.copySecret('1|secret', 60)
     expect(port.current).toBe('1|secret')
     expect(timers[0]!.ms).toBe(60_000)
     timers[0]!.run()
+    await Promise.resolve()
+    await Promise.resolve()
     expect(port.current).toBe('')
   })
 
-  it('leaves the clipboard alone when the person copied something else since', () => {
+  it('leaves the clipboard alone when the person copied something else since', async () => {
     const { port, timers, clipboard } = setup()
-    clipboard.copySecret('1|secret', 60)
+    await clipboard.copySecret('1|secret', 60)
     port.current = 'their own text'
     timers[0]!.run()
+    await Promise.resolve()
+    await Promise.resolve()
     expect(port.current).toBe('their own text')
   })
 
-  it('clears on quit only if still ours', () => {
+  it('clears on quit only if still ours', async () => {
     const { port, clipboard } = setup()
-    clipboard.copySecret('1|secret', 60)
-    clipboard.clearIfOurs()
+    await clipboard.copySecret('1|secret', 60)
+    await clipboard.clearIfOurs()
     expect(port.current).toBe('')
     port.current = 'later'
-    clipboard.clearIfOurs()
+    await clipboard.clearIfOurs()
     expect(port.current).toBe('later')
   })
 
-  it('a second copy replaces the first timer', () => {
+  it('a second copy replaces the first timer', async () => {
     const { port, timers, clipboard } = setup()
-    clipboard.copySecret('1|first', 60)
-    clipboard.copySecret('2|second', 30)
+    await clipboard.copySecret('1|first', 60)
+    await clipboard.copySecret('2|second', 30)
     expect(timers[0]!.cancelled).toBe(true)
     timers[1]!.run()
+    await Promise.resolve()
+    await Promise.resolve()
     expect(port.current).toBe('')
   })
 })
