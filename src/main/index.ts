@@ -1,19 +1,222 @@
-// Placeholder entry point: the Electron shell (window, protocol, menu) is built on top of this.
-import { app, BrowserWindow, clipboard, ipcMain, shell } from 'electron'
+/**
+ * Electron entry point: the thin shell around the plain services (createAppServices).
+ * Every decision lives in a pure module under ./electron, tested in Node; this file wires them
+ * to Electron. Order matters: scheme privileges, the sandbox switch and the single-instance lock
+ * are set up before `ready`; the session is hardened and app:// served before the window loads.
+ *
+ * Flags: `--sandbox` (or AUTOCALLS_SANDBOX=1) signs in to a fresh built-in sandbox before the
+ * window loads. In development only, ELECTRON_RENDERER_URL (set by `electron-vite dev`) is loaded
+ * instead of app://, and AUTOCALLS_KEYS_USER_DATA_DIR moves userData (used by the smoke test).
+ */
+import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, Menu, nativeTheme, protocol, screen, session, shell } from 'electron'
 import { join } from 'node:path'
-import { createAppServices } from './app-services'
-import { INVOKE_CHANNELS } from '../shared/ipc-contract'
+import type { EventSink } from './ipc/event-sink'
+import { createAppServices, type AppServices } from './app-services'
+import { isAllowedExternalUrl } from './security/external-links'
+import { log } from './support/log'
+import { APP_ENTRY_URL, APP_ID, APP_NAME, APP_ORIGIN, APP_SCHEME, DOCS_URL, originOf } from './electron/app-identity'
+import { createAppProtocolHandler, PRIVILEGED_SCHEMES } from './electron/app-protocol'
+import { createElectronClipboardPort } from './electron/clipboard-port'
+import { registerIpcHandlers } from './electron/ipc-bridge'
+import { aboutPanelOptions, buildMenuTemplate } from './electron/menu-template'
+import { hardenWebContents } from './electron/navigation'
+import { denyAllPermissions } from './electron/permissions'
+import { backgroundColorFor, createMainWindow, MAIN_WINDOW_DEFAULT_SIZE, MAIN_WINDOW_MIN_SIZE } from './electron/window-options'
+import { restoreWindowState, WindowStateFile } from './electron/window-state'
 
-app.whenReady().then(async () => {
-  const services = await createAppServices({
-    userDataDir: app.getPath('userData'),
-    clipboard: { writeSecret: (t) => clipboard.writeText(t), readText: () => clipboard.readText(), clear: () => clipboard.clear() },
-    events: { emit: (channel, payload) => BrowserWindow.getAllWindows().forEach((w) => w.webContents.send(channel, payload)) },
-    openExternal: (url) => shell.openExternal(url)
+const isDevelopment = !app.isPackaged
+const devServerUrl = isDevelopment ? process.env['ELECTRON_RENDERER_URL'] : undefined
+const devServerOrigin = devServerUrl === undefined ? null : originOf(devServerUrl)
+/** Origins the window may show and call IPC from: app://app, plus the Vite dev server in development. */
+const allowedOrigins: readonly string[] = devServerOrigin === null ? [APP_ORIGIN] : [APP_ORIGIN, devServerOrigin]
+const startInSandbox = process.argv.includes('--sandbox') || process.env['AUTOCALLS_SANDBOX'] === '1'
+
+app.setName(APP_NAME)
+const userDataOverride = isDevelopment ? process.env['AUTOCALLS_KEYS_USER_DATA_DIR'] : undefined
+if (userDataOverride) app.setPath('userData', userDataOverride)
+// Every renderer sandboxed, whatever a window's options say.
+app.enableSandbox()
+protocol.registerSchemesAsPrivileged(PRIVILEGED_SCHEMES)
+
+if (app.requestSingleInstanceLock()) {
+  startApp()
+} else {
+  // Another instance is running: it gets 'second-instance' and focuses its window.
+  app.quit()
+}
+
+function startApp(): void {
+  let services: AppServices | null = null
+  let mainWindow: BrowserWindow | null = null
+  let isReady = false
+  const windowState = new WindowStateFile(app.getPath('userData'))
+  const clipboardPort = createElectronClipboardPort({ clipboard, ClipboardItem, platform: process.platform })
+
+  const liveWindow = (): BrowserWindow | null => (mainWindow !== null && !mainWindow.isDestroyed() ? mainWindow : null)
+  const events: EventSink = {
+    emit(channel, payload) {
+      liveWindow()?.webContents.send(channel, payload)
+    }
+  }
+  const openExternal = async (url: string): Promise<void> => {
+    if (!isAllowedExternalUrl(url)) throw new Error('This link is not on the allowlist of Autocalls pages.')
+    await shell.openExternal(url)
+  }
+  const openExternalQuietly = (url: string): void => {
+    openExternal(url).catch((error: unknown) => log.warn('Could not open a link in the browser:', error))
+  }
+
+  app.on('web-contents-created', (_event, contents) => {
+    hardenWebContents(contents, {
+      allowedOrigins,
+      openAllowlistedLink: openExternalQuietly,
+      onBlocked: (what, url) => log.warn(`Blocked ${what}${url ? ` to ${url}` : ''}.`)
+    })
   })
-  for (const channel of INVOKE_CHANNELS) ipcMain.handle(channel, (_event, request: unknown) => services.handlers[channel](request))
-  const win = new BrowserWindow({
-    webPreferences: { preload: join(__dirname, '../preload/index.js'), contextIsolation: true, sandbox: true, nodeIntegration: false }
+
+  app.on('second-instance', () => {
+    const window = liveWindow()
+    if (window) {
+      if (window.isMinimized()) window.restore()
+      window.show()
+      window.focus()
+    } else if (isReady) {
+      void openMainWindow()
+    }
   })
-  await win.loadFile(join(__dirname, '../renderer/index.html'))
-})
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  app.on('activate', () => {
+    if (isReady && liveWindow() === null) void openMainWindow()
+  })
+
+  let quitState: 'running' | 'shutting-down' | 'done' = 'running'
+  app.on('before-quit', (event) => {
+    if (quitState === 'done') return
+    // Hold the quit once: clear the clipboard if it still holds our token, wipe held tokens, save state.
+    event.preventDefault()
+    if (quitState === 'shutting-down') return
+    quitState = 'shutting-down'
+    void shutDown().finally(() => {
+      quitState = 'done'
+      app.quit()
+    })
+  })
+
+  let shutdown: Promise<void> | null = null
+  /** Once per run: from the held quit, or (Windows log-off and shutdown, where before-quit never comes) from 'session-end'. */
+  function shutDown(): Promise<void> {
+    shutdown ??= (async () => {
+      try {
+        if (services) await withTimeout(services.shutdown(), 5000, 'shutting down')
+      } catch (error) {
+        log.error('Shut-down did not finish cleanly:', error)
+      }
+    })()
+    return shutdown
+  }
+
+  async function onReady(): Promise<void> {
+    if (process.platform === 'win32') app.setAppUserModelId(APP_ID)
+    denyAllPermissions(session.defaultSession, (permission) => log.warn(`Denied a "${permission}" permission request.`))
+    protocol.handle(
+      APP_SCHEME,
+      createAppProtocolHandler({
+        rendererDir: join(__dirname, '../renderer'),
+        onRefused: (url, status, reason) => log.warn(`app:// refused ${url} (${status}, ${reason}).`)
+      })
+    )
+
+    services = await createAppServices({ userDataDir: app.getPath('userData'), clipboard: clipboardPort, events, openExternal })
+    registerIpcHandlers(
+      ipcMain,
+      services.handlers,
+      () => ({ windowWebContentsId: liveWindow()?.webContents.id ?? null, allowedOrigins }),
+      (channel, reason) => log.warn(`Refused IPC ${channel}: ${reason}.`)
+    )
+
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        buildMenuTemplate({
+          platform: process.platform,
+          appName: APP_NAME,
+          isPackaged: app.isPackaged,
+          send: (command) => events.emit('event:menu-command', { command }),
+          openDocs: () => openExternalQuietly(DOCS_URL)
+        })
+      )
+    )
+    app.setAboutPanelOptions(aboutPanelOptions({ appName: APP_NAME, version: app.getVersion(), iconPath: iconPath(), year: new Date().getFullYear() }))
+    nativeTheme.on('updated', () => liveWindow()?.setBackgroundColor(backgroundColorFor(nativeTheme.shouldUseDarkColors)))
+
+    if (startInSandbox) {
+      const result = await services.handlers['session:start-sandbox'](undefined)
+      if (!result.ok) log.error('Could not start the sandbox:', result.error.message)
+    }
+    isReady = true
+    await openMainWindow()
+  }
+
+  async function openMainWindow(): Promise<void> {
+    const primary = screen.getPrimaryDisplay()
+    const workAreas = [primary, ...screen.getAllDisplays().filter((display) => display.id !== primary.id)].map((display) => display.workArea)
+    const restored = restoreWindowState(windowState.load(), workAreas, {
+      defaultWidth: MAIN_WINDOW_DEFAULT_SIZE.width,
+      defaultHeight: MAIN_WINDOW_DEFAULT_SIZE.height,
+      minWidth: MAIN_WINDOW_MIN_SIZE.width,
+      minHeight: MAIN_WINDOW_MIN_SIZE.height
+    })
+    const window = createMainWindow(BrowserWindow, {
+      preloadPath: join(__dirname, '../preload/index.js'),
+      bounds: restored.bounds,
+      darkMode: nativeTheme.shouldUseDarkColors,
+      ...(process.platform === 'linux' ? { iconPath: iconPath() } : {}),
+      devTools: isDevelopment
+    })
+    mainWindow = window
+    window.once('ready-to-show', () => {
+      if (restored.maximized) window.maximize()
+      window.show()
+    })
+    window.on('close', () => {
+      try {
+        windowState.save({ ...window.getNormalBounds(), maximized: window.isMaximized() })
+      } catch (error) {
+        log.warn('Could not save the window position:', error)
+      }
+    })
+    window.on('session-end', () => void shutDown())
+    window.on('closed', () => {
+      if (mainWindow === window) mainWindow = null
+    })
+    const entryUrl = devServerUrl ?? APP_ENTRY_URL
+    try {
+      await window.loadURL(entryUrl)
+    } catch (error) {
+      log.error('The window could not load the app:', error)
+    }
+  }
+
+  app
+    .whenReady()
+    .then(onReady)
+    .catch((error: unknown) => {
+      log.error('Autocalls Keys could not start:', error)
+      app.quit()
+    })
+}
+
+/** The PNG icon for the Linux window and the About panel (copied next to app.asar when packaged). */
+function iconPath(): string {
+  return app.isPackaged ? join(process.resourcesPath, 'icon.png') : join(app.getAppPath(), 'resources', 'icons', 'icon.png')
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms ${what}.`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}

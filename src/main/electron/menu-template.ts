@@ -1,0 +1,125 @@
+/**
+ * The native application menu and the About panel, as plain data.
+ *
+ * The app's own shortcuts (new key, refresh, find) are handled by the page's keydown listener,
+ * which is also what runs in the browser preview. The menu only displays them and sends the
+ * command when the item is clicked:
+ * - on Windows and Linux `registerAccelerator: false` keeps the shortcut from being registered at
+ *   all, so the key press reaches the page exactly once;
+ * - on macOS (where that option does not exist) the page sees the key first and the menu only
+ *   gets it when the page did not call preventDefault; a click that comes from an accelerator
+ *   (`triggeredByAccelerator`) is ignored, so the page stays the one place that handles keys.
+ */
+import type { AboutPanelOptionsOptions, KeyboardEvent, MenuItemConstructorOptions } from 'electron'
+import type { MenuCommand } from '../../shared/domain'
+import { WEBSITE_URL } from './app-identity'
+
+/** Shown in the menu; the renderer binds the same keys (Ctrl on Windows/Linux, Cmd on macOS). */
+export const MENU_ACCELERATORS: Readonly<Record<MenuCommand, string>> = Object.freeze({
+  'new-key': 'CmdOrCtrl+N',
+  refresh: 'CmdOrCtrl+R',
+  find: 'CmdOrCtrl+F'
+})
+
+export interface MenuTemplateOptions {
+  platform: NodeJS.Platform
+  appName: string
+  /** Development builds get force-reload and DevTools. */
+  isPackaged: boolean
+  /** Sends `event:menu-command` to the window. */
+  send: (command: MenuCommand) => void
+  openDocs: () => void
+}
+
+export function buildMenuTemplate(options: MenuTemplateOptions): MenuItemConstructorOptions[] {
+  const isMac = options.platform === 'darwin'
+  const command = (id: MenuCommand, label: string): MenuItemConstructorOptions => ({
+    id,
+    label,
+    accelerator: MENU_ACCELERATORS[id],
+    registerAccelerator: false,
+    click: (_item, _window, event: KeyboardEvent) => {
+      if (event?.triggeredByAccelerator) return
+      options.send(id)
+    }
+  })
+
+  const appMenu: MenuItemConstructorOptions = {
+    label: options.appName,
+    submenu: [
+      { role: 'about' },
+      { type: 'separator' },
+      { role: 'services' },
+      { type: 'separator' },
+      { role: 'hide' },
+      { role: 'hideOthers' },
+      { role: 'unhide' },
+      { type: 'separator' },
+      { role: 'quit' }
+    ]
+  }
+  const fileMenu: MenuItemConstructorOptions = {
+    label: 'File',
+    submenu: [command('new-key', 'New Key…'), { type: 'separator' }, isMac ? { role: 'close' } : { role: 'quit' }]
+  }
+  const editMenu: MenuItemConstructorOptions = {
+    label: 'Edit',
+    submenu: [
+      { role: 'undo' },
+      { role: 'redo' },
+      { type: 'separator' },
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      ...(isMac ? [{ role: 'pasteAndMatchStyle' } as const] : []),
+      { role: 'delete' },
+      { role: 'selectAll' },
+      { type: 'separator' },
+      command('find', 'Find…')
+    ]
+  }
+  const viewMenu: MenuItemConstructorOptions = {
+    label: 'View',
+    submenu: [
+      command('refresh', 'Refresh'),
+      { type: 'separator' },
+      // No 'reload' role: its CmdOrCtrl+R belongs to Refresh. Force reload stays for development.
+      ...(options.isPackaged ? [] : [{ role: 'forceReload' } as const, { role: 'toggleDevTools' } as const, { type: 'separator' } as const]),
+      { role: 'resetZoom' },
+      { role: 'zoomIn' },
+      { role: 'zoomOut' },
+      { type: 'separator' },
+      { role: 'togglefullscreen' }
+    ]
+  }
+  const windowMenu: MenuItemConstructorOptions = { role: 'windowMenu' }
+  const helpMenu: MenuItemConstructorOptions = {
+    role: 'help',
+    submenu: [
+      { label: 'Autocalls API Documentation', click: () => options.openDocs() },
+      ...(isMac ? [] : [{ type: 'separator' } as const, { role: 'about' } as const])
+    ]
+  }
+  return [...(isMac ? [appMenu] : []), fileMenu, editMenu, viewMenu, windowMenu, helpMenu]
+}
+
+export interface AboutInput {
+  appName: string
+  version: string
+  /** PNG shown by the Linux and Windows About panels; macOS uses the bundle icon. */
+  iconPath?: string
+  year: number
+}
+
+export function aboutPanelOptions(input: AboutInput): AboutPanelOptionsOptions {
+  return {
+    applicationName: input.appName,
+    applicationVersion: input.version,
+    version: input.version,
+    copyright: `© ${input.year} Autocalls Keys developers`,
+    credits: 'Manage the API keys of your Autocalls account. Your sign-in key stays in the system keychain.',
+    authors: ['Autocalls Keys developers'],
+    website: WEBSITE_URL,
+    ...(input.iconPath === undefined ? {} : { iconPath: input.iconPath })
+  }
+}

@@ -1,0 +1,79 @@
+import type { MenuItemConstructorOptions } from 'electron'
+import { describe, expect, it, vi } from 'vitest'
+import { DOCS_URL } from '../../src/main/electron/app-identity'
+import { aboutPanelOptions, buildMenuTemplate, MENU_ACCELERATORS } from '../../src/main/electron/menu-template'
+import { isAllowedExternalUrl } from '../../src/main/security/external-links'
+
+const flatten = (items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] =>
+  items.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? flatten(item.submenu) : [])])
+
+function template(platform: NodeJS.Platform, isPackaged = true) {
+  const send = vi.fn()
+  const openDocs = vi.fn()
+  const items = buildMenuTemplate({ platform, appName: 'Autocalls Keys', isPackaged, send, openDocs })
+  return { items, all: flatten(items), send, openDocs }
+}
+
+describe.each(['darwin', 'win32', 'linux'] as const)('application menu on %s', (platform) => {
+  it('shows the app’s shortcuts without registering them, and sends each command on click', () => {
+    const { all, send } = template(platform)
+    for (const [command, accelerator] of Object.entries(MENU_ACCELERATORS)) {
+      const item = all.find((entry) => entry.id === command)!
+      expect(item.accelerator).toBe(accelerator)
+      expect(item.registerAccelerator).toBe(false)
+      item.click!({} as never, undefined, { triggeredByAccelerator: true } as never)
+      expect(send).not.toHaveBeenCalled()
+      item.click!({} as never, undefined, {} as never)
+      expect(send).toHaveBeenLastCalledWith(command)
+      send.mockClear()
+    }
+  })
+
+  it('uses each accelerator once (no reload role taking CmdOrCtrl+R)', () => {
+    const { all } = template(platform, false)
+    const accelerators = all.map((item) => item.accelerator).filter(Boolean)
+    expect(new Set(accelerators).size).toBe(accelerators.length)
+    expect(all.some((item) => item.role === 'reload')).toBe(false)
+    expect(all.some((item) => item.role === 'forceReload')).toBe(true)
+  })
+
+  it('has the usual roles, an About item, and no DevTools in a packaged build', () => {
+    const { all, openDocs } = template(platform)
+    const roles = new Set(all.map((item) => item.role).filter(Boolean))
+    for (const role of ['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'quit', 'about', 'windowMenu', 'togglefullscreen', 'zoomIn', 'zoomOut', 'resetZoom']) {
+      expect(roles, role).toContain(role)
+    }
+    expect(roles.has('toggleDevTools')).toBe(false)
+    expect(roles.has('forceReload')).toBe(false)
+    all.find((item) => item.label === 'Autocalls API Documentation')!.click!({} as never, undefined, {} as never)
+    expect(openDocs).toHaveBeenCalled()
+    expect(isAllowedExternalUrl(DOCS_URL)).toBe(true)
+  })
+})
+
+it('puts the app menu first on macOS only', () => {
+  expect(template('darwin').items[0]!.label).toBe('Autocalls Keys')
+  expect(template('darwin').all.some((item) => item.role === 'hideOthers')).toBe(true)
+  expect(template('win32').items[0]!.label).toBe('File')
+})
+
+it('fills the About panel', () => {
+  expect(aboutPanelOptions({ appName: 'Autocalls Keys', version: '1.2.3', iconPath: '/icon.png', year: 2030 })).toMatchObject({
+    applicationName: 'Autocalls Keys',
+    applicationVersion: '1.2.3',
+    version: '1.2.3',
+    copyright: '© 2030 Autocalls Keys developers',
+    iconPath: '/icon.png'
+  })
+})
+
+describe('menu accelerators and the page’s own shortcuts (which the browser preview uses too)', () => {
+  it.each(Object.entries(MENU_ACCELERATORS))('%s: %s is handled by the page as the same command, with Ctrl and with Cmd', async (command, accelerator) => {
+    const { matchShortcut } = await import('../../src/renderer/src/lib/keyboard-shortcuts')
+    const [modifier, key] = accelerator.split('+') as [string, string]
+    expect(modifier).toBe('CmdOrCtrl')
+    const base = { key: key.toLowerCase(), altKey: false, shiftKey: false, target: null }
+    expect(matchShortcut({ ...base, ctrlKey: true, metaKey: false })).toBe(command)
+    expect(matchShortcut({ ...base, ctrlKey: false, metaKey: true })).toBe(command)
+  })
+})
