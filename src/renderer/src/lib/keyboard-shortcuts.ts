@@ -1,0 +1,61 @@
+/**
+ * The window's own keyboard shortcuts, so they work in the browser preview as well as under the
+ * Electron menu (which sends the same commands through `menu.onCommand`).
+ */
+import { useEffect, useRef } from 'react'
+import type { MenuCommand } from '../../../shared/domain'
+
+/** The parts of a KeyboardEvent the matcher looks at (a plain object in unit tests). */
+export type ShortcutEvent = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey' | 'target'>
+
+const TEXT_INPUT_TYPES = new Set(['', 'text', 'search', 'email', 'url', 'password', 'tel', 'number', 'date', 'datetime-local', 'month', 'time', 'week'])
+
+/** True when keystrokes go into a field, where a bare "/" must stay a character. */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!target || typeof (target as Element).tagName !== 'string') return false
+  const element = target as HTMLElement
+  if (element.isContentEditable) return true
+  const tag = element.tagName.toLowerCase()
+  if (tag === 'textarea' || tag === 'select') return true
+  if (tag === 'input') return TEXT_INPUT_TYPES.has(((element as HTMLInputElement).getAttribute('type') ?? '').toLowerCase())
+  return false
+}
+
+/**
+ * Maps a keydown to a command: Ctrl/Cmd+N → new key, Ctrl/Cmd+F or "/" (outside fields) → find,
+ * Ctrl/Cmd+R or F5 → refresh. Anything else → null.
+ */
+export function matchShortcut(event: ShortcutEvent): MenuCommand | null {
+  if (event.altKey) return null
+  const command = event.ctrlKey || event.metaKey
+  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key
+  if (command && !event.shiftKey) {
+    if (key === 'n') return 'new-key'
+    if (key === 'f') return 'find'
+    if (key === 'r') return 'refresh'
+    return null
+  }
+  if (!command && !event.shiftKey && key === 'F5') return 'refresh'
+  if (!command && key === '/' && !isTypingTarget(event.target)) return 'find'
+  return null
+}
+
+/** Listens for the shortcuts on the window while mounted; `run` may change between renders. */
+export function useKeyboardShortcuts(run: (command: MenuCommand) => void): void {
+  const latestRun = useRef(run)
+  useEffect(() => {
+    latestRun.current = run
+  }, [run])
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.isComposing) return
+      const command = matchShortcut(event)
+      if (!command) return
+      // Also stops the browser's own meaning: reload (which would drop state), find bar, new window.
+      event.preventDefault()
+      latestRun.current(command)
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [])
+}

@@ -1,0 +1,254 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { createFakeApi, daysAgo, isoAgo, makeKey, makeKeys, ok, signedIn } from './fake-api'
+import { bodyRows, isDisabled, renderApp, waitForListSettled } from './render-app'
+
+const HOUR = 3600_000
+const status = () => screen.getByRole('status')
+const table = () => screen.getByRole('table', { name: 'API keys' })
+const rowNames = () => bodyRows().map((row) => row.querySelector('.key-name')?.textContent)
+
+const cachedView = (keys = makeKeys(3), fetchedAt = daysAgo(3)) => ({ keys, fetchedAt, fromCache: true })
+
+describe('keys screen: start-up and freshness', () => {
+  it('shows the cached list at once, marked "Refreshing…", then the fresh list as "Updated just now"', async () => {
+    const fake = createFakeApi({
+      session: signedIn(undefined, false),
+      cachedKeys: cachedView([makeKey(1, { name: 'Cached key' })]),
+      keys: [makeKey(1, { name: 'Cached key' }), makeKey(2, { name: 'Fresh key' })]
+    })
+    const restore = fake.defer('session.restore')
+    await renderApp(fake)
+    expect(screen.getByRole('heading', { level: 1, name: 'API keys' })).toBeTruthy()
+    expect(rowNames()).toEqual(['Cached key'])
+    expect(status().textContent).toBe('Refreshing…')
+    const refresh = screen.getByRole('button', { name: 'Refresh' })
+    expect(isDisabled(refresh)).toBe(true)
+    expect(refresh.getAttribute('aria-busy')).toBe('true')
+    await act(async () => restore.proceed())
+    await waitFor(() => expect(status().textContent).toBe('Updated just now'))
+    expect(rowNames()).toHaveLength(2)
+    expect(fake.callCount('keys.list')).toBe(1)
+    expect(isDisabled(screen.getByRole('button', { name: 'Refresh' }))).toBe(false)
+  })
+
+  it.each(['network', 'timeout', 'server'] as const)(
+    'keeps the cached list with "Could not refresh" and "Showing keys from …" when restore fails (%s)',
+    async (kind) => {
+      const fake = createFakeApi({ session: signedIn(undefined, false), cachedKeys: cachedView(), keys: makeKeys(5) })
+      fake.failNext('session.restore', { kind, message: 'Could not reach app.autocalls.ai.' })
+      const { user } = await renderApp(fake)
+      const banner = await screen.findByRole('alert')
+      expect(banner.textContent).toContain('Could not refresh: Could not reach app.autocalls.ai.')
+      expect(status().textContent).toBe('Showing keys from 3 days ago')
+      expect(bodyRows()).toHaveLength(3)
+      expect(fake.callCount('keys.list')).toBe(0)
+      await user.click(within(banner).getByRole('button', { name: 'Try again' }))
+      await waitFor(() => expect(status().textContent).toBe('Updated just now'))
+      expect(fake.callCount('session.restore')).toBe(2)
+      expect(bodyRows()).toHaveLength(5)
+      expect(screen.queryByRole('alert')).toBeNull()
+    }
+  )
+
+  it('goes to sign-in when restore finds the credential revoked', async () => {
+    const fake = createFakeApi({ session: signedIn(undefined, false), cachedKeys: cachedView() })
+    fake.next('session.restore', () => {
+      fake.emitSessionEnded('The API key this app signs in with was rejected by the server.')
+      return { ok: false, error: { kind: 'unauthenticated', message: 'HTTP 401' } }
+    })
+    await renderApp(fake)
+    expect(await screen.findByRole('heading', { name: 'Sign in to Autocalls' })).toBeTruthy()
+    expect(screen.getByRole('alert').textContent).toBe('The API key this app signs in with was rejected by the server.')
+  })
+
+  it('shows "Loading keys…" with no rows while the first list loads', async () => {
+    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(2) })
+    const list = fake.defer('keys.list')
+    await renderApp(fake)
+    expect(status().textContent).toBe('Loading keys…')
+    expect(screen.queryByRole('table')).toBeNull()
+    await act(async () => list.proceed())
+    await waitFor(() => expect(bodyRows()).toHaveLength(2))
+  })
+
+  it('shows "No API keys yet" and "Create your first key" opens the New key dialog', async () => {
+    const { user } = await renderApp({ session: signedIn(), keys: [] })
+    expect(await screen.findByText('No API keys yet')).toBeTruthy()
+    await user.click(screen.getByRole('button', { name: 'Create your first key' }))
+    expect(screen.getByRole('dialog', { name: 'New API key' })).toBeTruthy()
+  })
+
+  it('shows an error with no data as an alert with "Try again", which retries', async () => {
+    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(2) })
+    fake.failNext('keys.list', { kind: 'network', message: 'Could not reach app.autocalls.ai.' })
+    const { user } = await renderApp(fake)
+    const alert = await screen.findByRole('alert')
+    expect(alert.textContent).toContain('Could not reach app.autocalls.ai.')
+    expect(screen.queryByRole('table')).toBeNull()
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }))
+    await waitFor(() => expect(bodyRows()).toHaveLength(2))
+    expect(fake.callCount('keys.list')).toBe(2)
+  })
+
+  it('shows a failed refresh over shown rows as a banner, and the rows as not fresh', async () => {
+    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(2) })
+    const { user } = await renderApp(fake)
+    await waitFor(() => expect(bodyRows()).toHaveLength(2))
+    fake.failNext('keys.list', { kind: 'rate_limited', message: 'Too many requests. Try again in 30 seconds.' })
+    await user.click(screen.getByRole('button', { name: 'Refresh' }))
+    const banner = await screen.findByRole('alert')
+    expect(banner.textContent).toContain('Could not refresh: Too many requests. Try again in 30 seconds.')
+    expect(within(banner).getByRole('button', { name: 'Try again' })).toBeTruthy()
+    expect(status().textContent).toBe('Showing keys from just now')
+    expect(bodyRows()).toHaveLength(2)
+  })
+
+  it('goes to sign-in when the list says the session is gone', async () => {
+    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(2) })
+    fake.failNext('keys.list', { kind: 'not_signed_in', message: 'You are signed out. Sign in to manage your API keys.' })
+    await renderApp(fake)
+    expect(await screen.findByRole('heading', { name: 'Sign in to Autocalls' })).toBeTruthy()
+    expect(screen.getByRole('alert').textContent).toBe('You are signed out. Sign in to manage your API keys.')
+  })
+})
+
+describe('keys screen: the table', () => {
+  const keys = [
+    makeKey(1, { name: 'beta', createdAt: daysAgo(30), lastUsedAt: daysAgo(3) }),
+    makeKey(2, { name: 'Alpha', createdAt: daysAgo(5), lastUsedAt: null }),
+    makeKey(3, { name: 'gamma', createdAt: daysAgo(10), lastUsedAt: isoAgo(10_000) }),
+    makeKey(4, { name: 'ALPINE', createdAt: daysAgo(1), lastUsedAt: daysAgo(40), isAppKey: true })
+  ]
+
+  it('shows each key with name, ID, created date, last used and a named Delete button; newest first', async () => {
+    await renderApp({ session: signedIn(), keys })
+    await waitForListSettled()
+    expect(table().getAttribute('aria-rowcount')).toBe('5')
+    expect(rowNames()).toEqual(['ALPINE', 'Alpha', 'gamma', 'beta'])
+    const created = screen.getByRole('columnheader', { name: 'Created' })
+    expect(created.getAttribute('aria-sort')).toBe('descending')
+    const beta = bodyRows()[3]!
+    expect(within(beta).getByText('ID 1')).toBeTruthy()
+    expect(within(beta).getByText(new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(keys[0]!.createdAt)))).toBeTruthy()
+    expect(within(beta).getByRole('button', { name: 'Delete beta' })).toBeTruthy()
+  })
+
+  it('shows last used as relative time with the exact time in title and <time dateTime>; "Never used" otherwise', async () => {
+    await renderApp({ session: signedIn(), keys })
+    await waitForListSettled()
+    const exact = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'long' })
+    const betaUsed = screen.getByText('3 days ago')
+    expect(betaUsed.tagName).toBe('TIME')
+    expect(betaUsed.getAttribute('dateTime') ?? betaUsed.getAttribute('datetime')).toBe(keys[0]!.lastUsedAt)
+    expect(betaUsed.getAttribute('title')).toBe(exact.format(new Date(keys[0]!.lastUsedAt!)))
+    expect(screen.getByText('just now').getAttribute('title')).toBe(exact.format(new Date(keys[2]!.lastUsedAt!)))
+    expect(within(bodyRows()[1]!).getByText('Never used')).toBeTruthy()
+    expect(screen.getByText('last month')).toBeTruthy()
+  })
+
+  it('marks only the app\'s own key with "This app"', async () => {
+    await renderApp({ session: signedIn(), keys })
+    await waitForListSettled()
+    const badges = screen.getAllByText('This app')
+    expect(badges).toHaveLength(1)
+    expect(badges[0]!.closest('[role="row"]')?.querySelector('.key-name')?.textContent).toBe('ALPINE')
+  })
+
+  it('sorts by each column; clicking the active column flips the direction', async () => {
+    const { user } = await renderApp({ session: signedIn(), keys })
+    await waitForListSettled()
+    const header = (name: string) => screen.getByRole('columnheader', { name })
+    const sortButton = (name: string) => screen.getByRole('button', { name })
+
+    await user.click(sortButton('Created'))
+    expect(header('Created').getAttribute('aria-sort')).toBe('ascending')
+    expect(rowNames()).toEqual(['beta', 'gamma', 'Alpha', 'ALPINE'])
+
+    await user.click(sortButton('Name'))
+    expect(header('Name').getAttribute('aria-sort')).toBe('ascending')
+    expect(header('Created').getAttribute('aria-sort')).toBeNull()
+    expect(rowNames()).toEqual(['Alpha', 'ALPINE', 'beta', 'gamma'])
+    await user.click(sortButton('Name'))
+    expect(header('Name').getAttribute('aria-sort')).toBe('descending')
+    expect(rowNames()).toEqual(['gamma', 'beta', 'ALPINE', 'Alpha'])
+
+    await user.click(sortButton('Last used'))
+    expect(header('Last used').getAttribute('aria-sort')).toBe('descending')
+    expect(rowNames()).toEqual(['gamma', 'beta', 'ALPINE', 'Alpha'])
+    await user.click(sortButton('Last used'))
+    expect(header('Last used').getAttribute('aria-sort')).toBe('ascending')
+    expect(rowNames()).toEqual(['Alpha', 'ALPINE', 'beta', 'gamma'])
+  })
+
+  it('filters by name, case-insensitively, as you type; no match says so', async () => {
+    const { user } = await renderApp({ session: signedIn(), keys })
+    await waitForListSettled()
+    const filter = screen.getByRole('searchbox', { name: 'Filter keys' })
+    await user.type(filter, 'alp')
+    expect(rowNames().sort()).toEqual(['ALPINE', 'Alpha'])
+    expect(table().getAttribute('aria-rowcount')).toBe('3')
+    await user.clear(filter)
+    await user.type(filter, 'zzz')
+    expect(screen.getByText('No keys match “zzz”')).toBeTruthy()
+    expect(screen.queryByRole('table')).toBeNull()
+    await user.clear(filter)
+    expect(bodyRows()).toHaveLength(4)
+  })
+
+  it('renders only a window of rows for 10,000 keys, and scrolling brings later rows in', async () => {
+    const many = makeKeys(10_000)
+    const fake = createFakeApi({ session: signedIn(), keys: many })
+    const { user } = await renderApp(fake)
+    await waitForListSettled()
+    expect(table().getAttribute('aria-rowcount')).toBe('10001')
+    const firstWindow = bodyRows()
+    expect(firstWindow.length).toBeGreaterThan(5)
+    expect(firstWindow.length).toBeLessThan(60)
+    expect(rowNames()[0]).toBe('Key 10000') // newest first
+    expect(firstWindow[0]!.getAttribute('aria-rowindex')).toBe('2')
+
+    // Scroll to row ~5000: the rows there render, the first ones leave the DOM.
+    const scroller = table()
+    scroller.scrollTop = 5000 * 44
+    fireEvent.scroll(scroller)
+    await waitFor(() => expect(rowNames()).toContain('Key 05000'))
+    expect(rowNames()).not.toContain('Key 10000')
+    expect(bodyRows().length).toBeLessThan(60)
+
+    // Filtering 10,000 keys still renders a window only.
+    await user.type(screen.getByRole('searchbox', { name: 'Filter keys' }), '9')
+    await waitFor(() => expect(Number(table().getAttribute('aria-rowcount'))).toBe(many.filter((k) => k.name.includes('9')).length + 1))
+    expect(bodyRows().length).toBeLessThan(60)
+  })
+
+  it('renders key names containing HTML or script as plain text', async () => {
+    const name = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b>'
+    const { container } = await renderApp({ session: signedIn(), keys: [makeKey(1, { name })] })
+    await waitForListSettled()
+    expect(screen.getByText(name)).toBeTruthy()
+    expect(screen.getByRole('button', { name: `Delete ${name}` })).toBeTruthy()
+    expect(container.querySelector('img, script, b')).toBeNull()
+    expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined()
+  })
+
+  it('Refresh fetches the list again, with one request for a double click', async () => {
+    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(2) })
+    const { user } = await renderApp(fake)
+    await waitForListSettled()
+    fake.model.keys = makeKeys(4)
+    const list = fake.defer('keys.list')
+    await user.dblClick(screen.getByRole('button', { name: 'Refresh' }))
+    expect(status().textContent).toBe('Refreshing…')
+    await act(async () => list.proceed())
+    await waitFor(() => expect(bodyRows()).toHaveLength(4))
+    expect(fake.callCount('keys.list')).toBe(2)
+  })
+
+  it('ages relative times: the status and rows never claim an old list is fresh', async () => {
+    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
+    fake.next('keys.list', ok({ keys: makeKeys(1), fetchedAt: isoAgo(2 * HOUR), fromCache: false }))
+    await renderApp(fake)
+    await waitFor(() => expect(status().textContent).toBe('Updated 2 hours ago'))
+  })
+})
