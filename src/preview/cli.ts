@@ -3,7 +3,7 @@
  * wired to the real main-process services in this Node process. Prints one line,
  * `Preview ready: <url>`, and runs until SIGINT/SIGTERM.
  *
- *   tsx src/preview/cli.ts [--user-data <dir>] [--port <n>] [--verbose]
+ *   tsx src/preview/cli.ts [--user-data <dir>] [--port <n>] [--renderer <dir>] [--verbose]
  */
 import { runCli } from './server/cli-main'
 

@@ -21,7 +21,8 @@ async function build(): Promise<string> {
   const { build: viteBuild } = await import('vite')
   const output = await viteBuild({
     configFile: false,
-    envFile: false,
+    envDir: false,
+    mode: 'production',
     root: dirname(BRIDGE_ENTRY),
     logLevel: 'silent',
     publicDir: false,

@@ -13,17 +13,31 @@ export const PREVIEW_KEYCHAIN_SERVICE = 'Autocalls Keys (browser preview)'
 /** Persistent across runs, so the cached key list shows on the next start. */
 export const DEFAULT_PREVIEW_USER_DATA = join(tmpdir(), 'autocalls-keys-preview')
 
-export const USAGE = 'Usage: tsx src/preview/cli.ts [--user-data <dir>] [--port <n>] [--verbose]'
+/**
+ * keytar under plain Node/tsx: `import('keytar')` gives a namespace where Node's CommonJS
+ * detection found only `getPassword`, so the whole API is on `default`. (The app's own loader
+ * picks the namespace when `getPassword` exists, which fails here with "setPassword is not a function".)
+ */
+export async function loadKeytarUnderNode(): Promise<typeof import('keytar')> {
+  const loaded = (await import('keytar')) as typeof import('keytar') & { default?: typeof import('keytar') }
+  const api = loaded.default ?? loaded
+  if (typeof api.setPassword !== 'function' || typeof api.findCredentials !== 'function') throw new Error('keytar did not load')
+  return api
+}
+
+export const USAGE = 'Usage: tsx src/preview/cli.ts [--user-data <dir>] [--port <n>] [--renderer <dir>] [--verbose]'
 
 export interface CliOptions {
   userDataDir: string
+  /** The built renderer; default out/renderer. */
+  rendererDir: string | undefined
   port: number
   verbose: boolean
   help: boolean
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { userDataDir: DEFAULT_PREVIEW_USER_DATA, port: 0, verbose: false, help: false }
+  const options: CliOptions = { userDataDir: DEFAULT_PREVIEW_USER_DATA, rendererDir: undefined, port: 0, verbose: false, help: false }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? ''
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1
@@ -35,6 +49,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       return next
     }
     if (flag === '--user-data') options.userDataDir = resolve(value())
+    else if (flag === '--renderer') options.rendererDir = resolve(value())
     else if (flag === '--port') {
       const text = value()
       const port = Number(text)
@@ -65,7 +80,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<Previe
   const preview = await startPreviewServer({
     userDataDir: options.userDataDir,
     port: options.port,
-    vault: new KeychainVault({ service: io.env[KEYCHAIN_SERVICE_ENV] || PREVIEW_KEYCHAIN_SERVICE }),
+    ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}),
+    vault: new KeychainVault({ service: io.env[KEYCHAIN_SERVICE_ENV] || PREVIEW_KEYCHAIN_SERVICE, loadKeytar: loadKeytarUnderNode }),
     recordTraffic: false
   })
   io.stdout(`Preview ready: ${preview.url}\n`)

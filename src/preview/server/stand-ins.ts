@@ -23,12 +23,12 @@ export class RecordingClipboard implements ClipboardPort {
     this.#keepHistory = options.keepHistory ?? true
   }
 
-  writeSecret(text: string): void {
+  async writeSecret(text: string): Promise<void> {
     if (this.#keepHistory) this.writes.push(text)
     this.current = text
   }
 
-  readText(): string {
+  async readText(): Promise<string> {
     return this.current
   }
 

@@ -1,0 +1,187 @@
+/**
+ * Sign-in, session and sign-out in real headless Chromium against the browser preview (real
+ * services, real keychain) and the sandbox API.
+ */
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { accountIdFor } from '../../src/main/services/session-service'
+import { refusedBaseUrl } from '../../src/sandbox/index'
+import { startE2eWorld, type E2eApp, type E2eWorld } from './support/app'
+import { cleanupKeychain, e2eVault } from './support/env'
+import { findSecretInPage } from './support/secrets'
+import { mainScreen, signIn, signInScreen, signOutViaAccountMenu, submitSignIn, visibleKeyNames, waitForText, waitUntil } from './support/ui'
+
+const WRONG_KEY_MESSAGE =
+  'That API key was not accepted. Check that you copied the whole key, and that it has not been deleted.'
+
+let world: E2eWorld
+let app: E2eApp | undefined
+
+beforeAll(async () => {
+  world = await startE2eWorld()
+})
+afterAll(async () => {
+  await world?.close()
+})
+afterEach(async () => {
+  const problems = app?.pageProblems ?? []
+  await app?.close()
+  app = undefined
+  // Each test starts with no entry under the tests' keychain service.
+  await cleanupKeychain()
+  expect(problems, 'page errors or CSP violations').toEqual([])
+})
+
+async function userDataText(dir: string): Promise<string> {
+  const parts: string[] = []
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) parts.push(await readFile(join(entry.parentPath, entry.name), 'utf8'))
+  }
+  return parts.join('\n')
+}
+
+describe('sign in', () => {
+  it('signs in through Advanced → API base URL, keeps the key only in the keychain, and restores it after a restart', async () => {
+    const account = world.newAccount({ keys: 2 })
+    app = await world.freshApp()
+    const { page } = app
+    const form = signInScreen(page)
+    await form.heading.waitFor()
+    // Advanced is a disclosure; the base URL is pre-filled with the production API.
+    expect(await form.advanced.getAttribute('aria-expanded')).toBe('false')
+    await form.advanced.click()
+    expect(await form.advanced.getAttribute('aria-expanded')).toBe('true')
+    expect(await form.baseUrl.inputValue()).toBe('https://app.autocalls.ai/api')
+    expect(await form.apiKey.getAttribute('type')).toBe('password')
+
+    await signIn(page, { baseUrl: world.sandbox.baseUrl, apiKey: account.token })
+    await waitUntil(() => visibleKeyNames(page), (names) => names.length === 3, 'three keys')
+    expect(await visibleKeyNames(page)).toEqual(['Sign-in key', 'Seeded key 2', 'Seeded key 1'])
+
+    // The credential is in the real keychain, under this account and server, and nowhere else.
+    const accountId = accountIdFor(world.sandbox.baseUrl, account.email)
+    expect(await e2eVault().get(accountId)).toBe(account.token)
+    expect(await userDataText(app.userDataDir)).not.toContain(account.token)
+    expect(await findSecretInPage(page, account.token)).toEqual([])
+
+    // Quit and reopen: the stored key is read back from the keychain and re-verified.
+    await app.restart()
+    await mainScreen(page).heading.waitFor()
+    await waitUntil(() => visibleKeyNames(page), (names) => names.length === 3, 'the restored list')
+    await waitForText(mainScreen(page).status, /Updated just now|Showing keys from/)
+    expect(await findSecretInPage(page, account.token)).toEqual([])
+  })
+
+  it('shows the wrong-key message, stores nothing, and toggles the key visibility', async () => {
+    app = await world.freshApp()
+    const { page } = app
+    const form = signInScreen(page)
+    await form.apiKey.fill('999|thisIsNotAValidKeyAtAllxxxxxxxxxxxxxxxxxxx')
+    await form.showApiKey.click()
+    expect(await form.hideApiKey.getAttribute('aria-pressed')).toBe('true')
+    expect(await form.apiKey.getAttribute('type')).toBe('text')
+    await form.hideApiKey.click()
+    expect(await form.showApiKey.getAttribute('aria-pressed')).toBe('false')
+    expect(await form.apiKey.getAttribute('type')).toBe('password')
+
+    await submitSignIn(page, { baseUrl: world.sandbox.baseUrl, apiKey: '999|thisIsNotAValidKeyAtAllxxxxxxxxxxxxxxxxxxx' })
+    await waitForText(form.alerts, WRONG_KEY_MESSAGE)
+    expect(await form.heading.isVisible()).toBe(true)
+    expect(await form.signIn.isEnabled()).toBe(true)
+    expect(await e2eVault().listAccounts()).toEqual([])
+  })
+
+  it('says which host could not be reached when the server is down', async () => {
+    const down = await refusedBaseUrl()
+    const host = new URL(down).host
+    app = await world.freshApp()
+    await submitSignIn(app.page, { baseUrl: down, apiKey: world.newAccount().token })
+    const text = await waitForText(signInScreen(app.page).alerts, `Could not reach ${host}`, 15_000)
+    expect(text).toContain('the connection was refused')
+    expect(await signInScreen(app.page).signIn.isEnabled()).toBe(true)
+    expect(await e2eVault().listAccounts()).toEqual([])
+  })
+
+  it('links a base-URL field error to its field', async () => {
+    app = await world.freshApp()
+    const { page } = app
+    const form = signInScreen(page)
+    await submitSignIn(page, { baseUrl: 'http://example.com/api', apiKey: world.newAccount().token })
+    await waitUntil(() => form.baseUrl.getAttribute('aria-invalid'), (v) => v === 'true', 'aria-invalid on the base URL field')
+    const describedBy = (await form.baseUrl.getAttribute('aria-describedby')) ?? ''
+    expect(describedBy).not.toBe('')
+    const description = await page.evaluate(
+      (ids) => ids.split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' '),
+      describedBy
+    )
+    expect(description).toContain('must use https://')
+  })
+
+  it('"Try the sandbox" signs in to a fresh demo account without touching the keychain', async () => {
+    app = await world.freshApp()
+    const { page } = app
+    await signInScreen(page).trySandbox.click()
+    await mainScreen(page).heading.waitFor({ timeout: 15_000 })
+    await waitUntil(() => visibleKeyNames(page), (names) => names.length === 3, 'the demo keys')
+    expect(new Set(await visibleKeyNames(page))).toEqual(new Set(['Sign-in key', 'Development API Key', 'Production API Key']))
+    expect(world.trySandboxes).toHaveLength(1)
+
+    const screen = mainScreen(page)
+    await screen.account.click()
+    await waitForText(page.locator('body'), 'demo@example.com')
+    await waitForText(page.locator('body'), 'Demo User')
+    await waitForText(page.locator('body'), '$125.50')
+    await waitForText(page.locator('body'), 'Sandbox')
+    expect(await e2eVault().listAccounts()).toEqual([])
+    await screen.signOut.click()
+    await signInScreen(page).heading.waitFor()
+  })
+})
+
+describe('session', () => {
+  it('shows the account, and signing out removes the key from the keychain for good', async () => {
+    const account = world.newAccount({ keys: 1, name: 'Ada Lovelace', totalBalance: 1234.5 })
+    app = await world.freshApp()
+    const { page } = app
+    await signIn(page, { baseUrl: world.sandbox.baseUrl, apiKey: account.token })
+    const accountId = accountIdFor(world.sandbox.baseUrl, account.email)
+    expect(await e2eVault().listAccounts()).toContain(accountId)
+
+    await mainScreen(page).account.click()
+    await waitForText(page.locator('body'), 'Ada Lovelace')
+    await waitForText(page.locator('body'), account.email)
+    await waitForText(page.locator('body'), '$1,234.50')
+    expect(await page.getByText('Sandbox', { exact: true }).count()).toBe(0)
+    await page.keyboard.press('Escape')
+
+    await signOutViaAccountMenu(page)
+    expect(await e2eVault().listAccounts()).not.toContain(accountId)
+    expect(await e2eVault().get(accountId)).toBeNull()
+    // Reopening the app finds no session and no cached list.
+    await app.restart()
+    await signInScreen(page).heading.waitFor()
+    expect(await mainScreen(page).table.count()).toBe(0)
+    expect(await userDataText(app.userDataDir)).not.toContain('Seeded key 1')
+  })
+
+  it('returns to sign-in with the reason when the key is revoked elsewhere', async () => {
+    const account = world.newAccount({ keys: 1 })
+    app = await world.freshApp()
+    const { page } = app
+    await signIn(page, { baseUrl: world.sandbox.baseUrl, apiKey: account.token })
+    await waitUntil(() => visibleKeyNames(page), (names) => names.length === 2, 'two keys')
+    // Someone deletes the app's key from another device.
+    const own = world.sandbox.listKeysOf(account.token).find((k) => k.name === 'Sign-in key')!
+    const response = await fetch(`${world.sandbox.baseUrl}/user/api-keys/${own.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${account.token}`, Accept: 'application/json' }
+    })
+    expect(response.status).toBe(200)
+
+    await mainScreen(page).refresh.click()
+    await signInScreen(page).heading.waitFor()
+    await waitForText(signInScreen(page).alerts, /rejected by the server|deleted or revoked/)
+    expect(await e2eVault().listAccounts()).not.toContain(accountIdFor(world.sandbox.baseUrl, account.email))
+  })
+})

@@ -1,0 +1,163 @@
+/**
+ * One e2e test file's world: a sandbox Autocalls API, the browser preview (real services, real
+ * keychain) and one Chromium. Tests get a fresh app (new userData folder, new preview server)
+ * with `freshApp()`, so state never leaks between tests while Chromium and the sandbox are reused.
+ *
+ *   const world = await startE2eWorld()
+ *   const app = await world.freshApp()            // page open on the sign-in screen
+ *   const account = world.newAccount({ keys: 3 }) // a sandbox account with its sign-in token
+ *   await signIn(app.page, { baseUrl: world.sandbox.baseUrl, apiKey: account.token })
+ *   ...
+ *   await world.close()
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ConsoleMessage, Page } from 'playwright-core'
+import { startPreviewServer, type PreviewServer, type PreviewServerOptions } from '../../../src/preview/server/preview-server'
+import { startSandbox, type SandboxOptions, type SandboxServer } from '../../../src/sandbox/index'
+import { launchBrowser, type E2eBrowser, type LaunchOptions } from './browser'
+import { assertKeychainUsable, cleanupKeychain, e2eVault, E2E_KEYCHAIN_SERVICE, ensureRendererBuild } from './env'
+
+export interface SandboxAccount {
+  name: string
+  email: string
+  totalBalance: number
+  /** The account's sign-in token (its key is named "Sign-in key"). */
+  token: string
+}
+
+export interface E2eApp {
+  preview: PreviewServer
+  page: Page
+  userDataDir: string
+  /** Uncaught page errors and CSP violations seen so far (tests assert it stays empty). */
+  pageProblems: string[]
+  /** Reloads the page (a window reload in the app). */
+  reload(): Promise<void>
+  /**
+   * Stops this preview and starts a new one on the same userData folder, like quitting and
+   * reopening the app: the cached list and the keychain entry must carry over.
+   */
+  restart(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface E2eWorld {
+  /** The sandbox the tests sign in to through "Advanced" → "API base URL". */
+  sandbox: SandboxServer
+  browser: E2eBrowser
+  keychainService: string
+  /** Sandboxes started by "Try the sandbox" (newest last). */
+  trySandboxes: SandboxServer[]
+  /** A new sandbox account; `keys` extra keys are seeded ("Seeded key 1".."N", one minute apart). */
+  newAccount(options?: { keys?: number; name?: string; totalBalance?: number; keyPrefix?: string }): SandboxAccount
+  /** A fresh app: new userData folder, new preview server, a page on it showing the first screen. */
+  freshApp(options?: Partial<Omit<PreviewServerOptions, 'userDataDir' | 'rendererDir'>>): Promise<E2eApp>
+  close(): Promise<void>
+}
+
+export interface WorldOptions {
+  sandbox?: SandboxOptions
+  browser?: LaunchOptions
+}
+
+let accountCounter = 0
+
+export async function startE2eWorld(options: WorldOptions = {}): Promise<E2eWorld> {
+  await assertKeychainUsable()
+  const rendererDir = await ensureRendererBuild()
+  const sandbox = await startSandbox(options.sandbox)
+  const browser = await launchBrowser(options.browser)
+  const trySandboxes: SandboxServer[] = []
+  const apps = new Set<E2eApp>()
+  const tempDirs: string[] = []
+
+  const world: E2eWorld = {
+    sandbox,
+    browser,
+    keychainService: E2E_KEYCHAIN_SERVICE,
+    trySandboxes,
+    newAccount({ keys = 0, name, totalBalance = 125.5, keyPrefix } = {}) {
+      const n = ++accountCounter
+      const account = {
+        name: name ?? `E2E Person ${n}`,
+        email: `e2e-${process.pid}-${n}@example.test`,
+        totalBalance
+      }
+      const { token } = sandbox.createAccount(account)
+      if (keys > 0) sandbox.seedKeys(token, keys, keyPrefix)
+      return { ...account, token }
+    },
+    async freshApp(overrides = {}) {
+      const userDataDir = await mkdtemp(join(tmpdir(), 'autocalls-e2e-userdata-'))
+      tempDirs.push(userDataDir)
+      const start = () =>
+        startPreviewServer({
+          userDataDir,
+          rendererDir,
+          vault: e2eVault(),
+          startSandbox: async () => {
+            const started = await startSandbox()
+            trySandboxes.push(started)
+            return { baseUrl: started.baseUrl, token: started.demo.token, close: () => started.close() }
+          },
+          ...overrides
+        })
+      const page = await browser.newPage()
+      const pageProblems: string[] = []
+      page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`))
+      page.on('console', (message: ConsoleMessage) => {
+        if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) {
+          pageProblems.push(`csp: ${message.text()}`)
+        }
+      })
+      let preview = await start()
+      const app: E2eApp = {
+        get preview() {
+          return preview
+        },
+        page,
+        userDataDir,
+        pageProblems,
+        async reload() {
+          await page.reload({ waitUntil: 'load' })
+          await waitForAppPainted(page)
+        },
+        async restart() {
+          await page.goto('about:blank')
+          await preview.close()
+          preview = await start()
+          await page.goto(preview.url, { waitUntil: 'load' })
+          await waitForAppPainted(page)
+        },
+        async close() {
+          apps.delete(app)
+          if (!page.isClosed()) await page.close()
+          await preview.close()
+        }
+      }
+      apps.add(app)
+      await page.goto(preview.url, { waitUntil: 'load' })
+      await waitForAppPainted(page)
+      return app
+    },
+    async close() {
+      for (const app of [...apps]) await app.close().catch(() => undefined)
+      await browser.close()
+      await Promise.all(trySandboxes.map((s) => s.close()))
+      await sandbox.close()
+      await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })))
+      await cleanupKeychain()
+    }
+  }
+  return world
+}
+
+/** The first paint: either screen's level-1 heading. */
+export async function waitForAppPainted(page: Page): Promise<void> {
+  await page
+    .getByRole('heading', { level: 1 })
+    .first()
+    .waitFor({ state: 'visible', timeout: 10_000 })
+}
