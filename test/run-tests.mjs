@@ -39,6 +39,8 @@ if (process.platform === 'linux' && !process.env.AUTOCALLS_KEYS_TEST_KEYRING) {
 }
 
 process.env.AUTOCALLS_KEYS_QUIET ??= '1'
+// The browser tests use the renderer this run has just built, not a second build of their own.
+process.env.AUTOCALLS_E2E_RENDERER_DIR ??= join(root, 'out', 'renderer')
 
 const step = (title, command, commandArgs) => {
   console.log(`\n▶ ${title}`)

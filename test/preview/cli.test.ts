@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEFAULT_PREVIEW_USER_DATA, loadKeytarUnderNode, parseArgs } from '../../src/preview/server/cli-main'
+import { DEFAULT_PREVIEW_USER_DATA, parseArgs } from '../../src/preview/server/cli-main'
 import { makeTempDirs, rawRequest } from './helpers'
 
 const root = resolve(__dirname, '../..')
@@ -28,15 +28,6 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--port', '1.5'])).toThrow(/--port/)
     expect(() => parseArgs(['--user-data'])).toThrow(/needs a value/)
     expect(() => parseArgs(['--host', '0.0.0.0'])).toThrow(/Unknown option --host/)
-  })
-})
-
-describe('loadKeytarUnderNode', () => {
-  it('returns the whole keytar API, not the partial ESM namespace', async () => {
-    const keytar = await loadKeytarUnderNode()
-    for (const name of ['getPassword', 'setPassword', 'deletePassword', 'findCredentials'] as const) {
-      expect(typeof keytar[name], name).toBe('function')
-    }
   })
 })
 

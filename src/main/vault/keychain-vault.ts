@@ -65,9 +65,14 @@ export class KeychainVault implements SecretStore {
 }
 
 async function loadKeytarModule(): Promise<Keytar> {
-  const loaded = (await import('keytar')) as Keytar & { default?: Keytar }
-  // keytar is CommonJS: depending on the loader its functions sit on the namespace or on `default`.
-  return typeof loaded.getPassword === 'function' ? loaded : (loaded.default as Keytar)
+  const loaded = (await import('keytar')) as Partial<Keytar> & { default?: Keytar }
+  // keytar is CommonJS: Node's ESM loader may expose only some of its functions by name, so
+  // prefer the full module object on `default` whenever there is one.
+  const keytar = loaded.default ?? (loaded as Keytar)
+  if (typeof keytar.setPassword !== 'function' || typeof keytar.findCredentials !== 'function') {
+    throw new Error('the keytar module does not have the expected functions')
+  }
+  return keytar
 }
 
 function explain(platform: NodeJS.Platform, error: unknown): string {

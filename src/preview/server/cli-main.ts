@@ -13,18 +13,6 @@ export const PREVIEW_KEYCHAIN_SERVICE = 'Autocalls Keys (browser preview)'
 /** Persistent across runs, so the cached key list shows on the next start. */
 export const DEFAULT_PREVIEW_USER_DATA = join(tmpdir(), 'autocalls-keys-preview')
 
-/**
- * keytar under plain Node/tsx: `import('keytar')` gives a namespace where Node's CommonJS
- * detection found only `getPassword`, so the whole API is on `default`. (The app's own loader
- * picks the namespace when `getPassword` exists, which fails here with "setPassword is not a function".)
- */
-export async function loadKeytarUnderNode(): Promise<typeof import('keytar')> {
-  const loaded = (await import('keytar')) as typeof import('keytar') & { default?: typeof import('keytar') }
-  const api = loaded.default ?? loaded
-  if (typeof api.setPassword !== 'function' || typeof api.findCredentials !== 'function') throw new Error('keytar did not load')
-  return api
-}
-
 export const USAGE = 'Usage: tsx src/preview/cli.ts [--user-data <dir>] [--port <n>] [--renderer <dir>] [--verbose]'
 
 export interface CliOptions {
@@ -81,7 +69,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<Previe
     userDataDir: options.userDataDir,
     port: options.port,
     ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}),
-    vault: new KeychainVault({ service: io.env[KEYCHAIN_SERVICE_ENV] || PREVIEW_KEYCHAIN_SERVICE, loadKeytar: loadKeytarUnderNode }),
+    vault: new KeychainVault({ service: io.env[KEYCHAIN_SERVICE_ENV] || PREVIEW_KEYCHAIN_SERVICE }),
     recordTraffic: false
   })
   io.stdout(`Preview ready: ${preview.url}\n`)

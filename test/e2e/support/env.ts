@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { KEYCHAIN_SERVICE_ENV, KeychainVault } from '../../../src/main/vault/keychain-vault'
-import { loadKeytarUnderNode } from '../../../src/preview/server/cli-main'
 
 export const REPO_ROOT = resolve(__dirname, '../../..')
 
@@ -19,7 +18,7 @@ export const E2E_KEYCHAIN_SERVICE = (process.env[KEYCHAIN_SERVICE_ENV] =
 process.env['AUTOCALLS_KEYS_QUIET'] ??= '1'
 
 /** The real OS keychain under the tests' own service name (loaded the way plain Node/tsx needs). */
-export const e2eVault = (): KeychainVault => new KeychainVault({ service: E2E_KEYCHAIN_SERVICE, loadKeytar: loadKeytarUnderNode })
+export const e2eVault = (): KeychainVault => new KeychainVault({ service: E2E_KEYCHAIN_SERVICE })
 
 /** Fails fast, with the fix, when no unlocked Secret Service keyring is running. */
 export async function assertKeychainUsable(): Promise<void> {

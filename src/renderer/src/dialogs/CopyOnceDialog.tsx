@@ -33,6 +33,7 @@ export function CopyOnceDialog({ pending, onDone }: CopyOnceDialogProps) {
   const explainWhyOpen = useCallback(() => setShowHint(true), [])
 
   const copy = async () => {
+    if (copying) return
     setCopying(true)
     setCopyError(null)
     setCopyStatus('')
@@ -73,7 +74,10 @@ export function CopyOnceDialog({ pending, onDone }: CopyOnceDialogProps) {
           autoComplete="off"
           onFocus={(event) => event.currentTarget.select()}
         />
-        <button type="button" className="button" data-autofocus onClick={() => void copy()} disabled={copying} aria-busy={copying || undefined}>
+        <button type="button" className="button" data-autofocus onClick={() => void copy()}
+          // aria-disabled, not disabled: a disabled button drops focus to <body>, where Escape and
+          // Tab no longer reach the dialog.
+          aria-disabled={copying || undefined} aria-busy={copying || undefined}>
           Copy
         </button>
       </div>

@@ -63,7 +63,9 @@ export function ModalDialog({ labelledBy, describedBy, onDismiss, dismissible = 
       latest.current.onDismiss()
     }
     const onClose = () => {
-      if (closingOnPurpose) return
+      // `close` is queued: under StrictMode's mount → unmount → mount, the first cleanup's close
+      // arrives after the remount has opened the dialog again, and must not dismiss it.
+      if (closingOnPurpose || dialog.open) return
       if (!latest.current.dismissible && dialog.isConnected) dialog.showModal()
       latest.current.onDismiss()
     }
