@@ -5,9 +5,16 @@
 import type { Invoke, Subscribe } from './ipc-contract'
 
 export function createAutocallsApi(invoke: Invoke, subscribe: Subscribe) {
+  // Asked for the moment the bridge exists, before the page's own scripts have even loaded, so
+  // the first render can already show the session and the cached keys. Handed out once.
+  let earlyInitialState: ReturnType<typeof requestInitialState> | null = requestInitialState(invoke)
   return {
     app: {
-      getInitialState: () => invoke('app:get-initial-state', undefined)
+      getInitialState: () => {
+        const early = earlyInitialState
+        earlyInitialState = null
+        return early ?? requestInitialState(invoke)
+      }
     },
     session: {
       restore: () => invoke('session:restore', undefined),
@@ -40,6 +47,12 @@ export function createAutocallsApi(invoke: Invoke, subscribe: Subscribe) {
 }
 
 export type AutocallsApi = ReturnType<typeof createAutocallsApi>
+
+function requestInitialState(invoke: Invoke) {
+  const request = invoke('app:get-initial-state', undefined)
+  request.catch(() => undefined) // a failure surfaces to whoever awaits it; never as unhandled
+  return request
+}
 
 /** The global name under which the preload (or the preview's stand-in) exposes the API. */
 export const BRIDGE_GLOBAL = 'autocalls'

@@ -8,23 +8,25 @@ import { CopyOnceHost, useOfferTokens } from './dialogs/CopyOnceHost'
 import { KeysScreen } from './screens/KeysScreen'
 import { SignInScreen } from './screens/SignInScreen'
 import { BridgeMissingScreen, StartFailedScreen, StartingScreen } from './screens/StartScreens'
-import { createAppStore } from './store/app-store'
+import { createAppStore, type EarlyInitialState } from './store/app-store'
 import { AppStoreProvider, useApp, useAppStoreApi } from './store/store-context'
 import { useAppCommands } from './store/use-app-commands'
 
 export interface AppProps {
   /** `window.autocalls`; undefined when the page was opened outside the app. */
   api: AutocallsApi | undefined
+  /** The initial state as requested before the first render, if it was. */
+  early?: EarlyInitialState | undefined
 }
 
 /** The whole window. */
-export function App({ api }: AppProps) {
+export function App({ api, early }: AppProps) {
   if (!api) return <BridgeMissingScreen />
-  return <ConnectedApp api={api} />
+  return <ConnectedApp api={api} early={early} />
 }
 
-function ConnectedApp({ api }: { api: AutocallsApi }) {
-  const [store] = useState(() => createAppStore(api))
+function ConnectedApp({ api, early }: { api: AutocallsApi; early: EarlyInitialState | undefined }) {
+  const [store] = useState(() => createAppStore(api, early))
   return (
     <AppStoreProvider store={store}>
       <CopyOnceHost>

@@ -11,6 +11,7 @@ import {
   DEFAULT_PREFERENCES,
   type CopyResultView,
   type CreatedKeyView,
+  type InitialStateView,
   type KeyListItem,
   type KeyListView,
   type MenuCommand,
@@ -124,9 +125,34 @@ async function call<T>(work: () => Promise<Result<T>>): Promise<Result<T>> {
 /** Errors after which the list is not worth fetching: the session is over. */
 const endsSession = (error: AppError): boolean => error.kind === 'unauthenticated' || error.kind === 'not_signed_in'
 
+/**
+ * The initial state as asked for before the first render (see main.tsx): the request, and its
+ * answer when it arrived in time, so the first paint can already show the keys.
+ */
+export interface EarlyInitialState {
+  request: Promise<Result<InitialStateView>>
+  answer?: Result<InitialStateView> | undefined
+}
+
+/** What the first paint shows for an initial state. */
+function stateFromInitial(initial: InitialStateView): Pick<AppState, 'phase' | 'session' | 'preferences' | 'list'> {
+  const signedIn = initial.session.state === 'signed-in'
+  return {
+    phase: 'ready',
+    session: initial.session,
+    preferences: initial.preferences,
+    list:
+      signedIn && initial.cachedKeys
+        ? { items: initial.cachedKeys.keys, fetchedAt: initial.cachedKeys.fetchedAt, fromCache: true, refreshing: false, error: null }
+        : EMPTY_LIST
+  }
+}
+
 /** Creates the store around the bridge; one per window (and one per test). */
-export function createAppStore(api: AutocallsApi): StoreApi<AppStore> {
-  return createStore<AppStore>()((set, get) => {
+export function createAppStore(api: AutocallsApi, early?: EarlyInitialState): StoreApi<AppStore> {
+  const store = createStore<AppStore>()((set, get) => {
+    // Used once by start(); later starts ("Try again") ask main afresh.
+    let earlyRequest = early?.request ?? null
     let startRun: Promise<PendingTokenView[]> | null = null
     let listRun: Promise<void> | null = null
     // Bumped whenever the session changes, so answers for an earlier session are dropped.
@@ -187,22 +213,19 @@ export function createAppStore(api: AutocallsApi): StoreApi<AppStore> {
       start: () => {
         if (startRun) return startRun.then(() => [])
         startRun = (async () => {
-          set({ phase: 'starting', startError: null })
-          const initial = await call(() => api.app.getInitialState())
+          const request = earlyRequest
+          earlyRequest = null
+          if (get().phase !== 'ready') set({ phase: 'starting', startError: null })
+          const initial = await call(() => request ?? api.app.getInitialState())
           if (!initial.ok) {
             startRun = null // allow "Try again"
             set({ phase: 'failed', startError: initial.error })
             return []
           }
-          const { session, cachedKeys, preferences, pendingTokens } = initial.value
+          const { session, pendingTokens } = initial.value
           applySession(session)
-          const signedIn = session.state === 'signed-in'
-          set({
-            phase: 'ready',
-            preferences,
-            list: signedIn && cachedKeys ? { ...listFromView(cachedKeys), fromCache: true } : EMPTY_LIST
-          })
-          if (signedIn) void get().refresh()
+          set(stateFromInitial(initial.value))
+          if (session.state === 'signed-in') void get().refresh()
           return pendingTokens
         })()
         return startRun
@@ -329,4 +352,7 @@ export function createAppStore(api: AutocallsApi): StoreApi<AppStore> {
       }
     }
   })
+  // Painted with the early answer from the start: no "Starting…" frame when it came in time.
+  if (early?.answer?.ok) store.setState(stateFromInitial(early.answer.value))
+  return store
 }
