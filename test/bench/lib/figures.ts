@@ -1,0 +1,23 @@
+/** One row of the results table: a measured figure, its samples and its budget. */
+export type Unit = 'KB' | 'ms' | 'MB' | 'requests' | 'connections' | 'count' | 'yes/no' | 'x'
+
+export interface Budget {
+  /** The figure (median of the samples) must be `op` `value`. */
+  op: '<=' | '='
+  value: number
+}
+
+export interface Figure {
+  id: string
+  label: string
+  unit: Unit
+  /** Several for timings (one per run), one for deterministic figures. */
+  samples: number[]
+  /** Deterministic figures (sizes, counts) are checked by `--quick` too. */
+  deterministic: boolean
+  budget?: Budget
+  /** Shown under the table. */
+  note?: string
+}
+
+export const FRAME_60HZ_MS = 1000 / 60
