@@ -52,7 +52,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     createClient: (baseUrl, credential) => new AutocallsClient({ ...options.client, baseUrl, credential }),
     startSandbox: options.startSandbox ?? startBuiltInSandbox
   })
-  const keys = new KeysService({ session, state, pending })
+  const keys = new KeysService({ session, state, pending, events: options.events })
   const handlers = createHandlers({ session, keys, pending, clipboard, state, openExternal: options.openExternal })
   return {
     handlers,

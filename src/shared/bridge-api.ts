@@ -31,7 +31,8 @@ export function createAutocallsApi(invoke: Invoke, subscribe: Subscribe) {
     token: {
       listPending: () => invoke('token:list-pending', undefined),
       copy: (pendingId: string) => invoke('token:copy', { pendingId }),
-      confirmSaved: (pendingId: string) => invoke('token:confirm-saved', { pendingId })
+      confirmSaved: (pendingId: string) => invoke('token:confirm-saved', { pendingId }),
+      onWaiting: (listener: (payload: { pendingId: string }) => void) => subscribe('event:token-waiting', listener)
     },
     preferences: {
       update: (changes: { clipboardClearSeconds?: number }) => invoke('preferences:update', changes)

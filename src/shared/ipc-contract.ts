@@ -45,6 +45,11 @@ export interface EventContract {
   /** The session ended without the person asking (credential revoked elsewhere, own key deleted). */
   'event:session-ended': { reason: string }
   'event:menu-command': { command: MenuCommand }
+  /**
+   * A created token is waiting to be confirmed. Carries no secret: a window that did not start
+   * that create (a reloaded one) asks for it with token:list-pending.
+   */
+  'event:token-waiting': { pendingId: string }
 }
 
 export interface SignInRequest {
@@ -94,7 +99,8 @@ const invokeChannelSet = {
 
 const eventChannelSet = {
   'event:session-ended': true,
-  'event:menu-command': true
+  'event:menu-command': true,
+  'event:token-waiting': true
 } as const satisfies Record<EventChannel, true>
 
 export const INVOKE_CHANNELS = Object.keys(invokeChannelSet) as InvokeChannel[]

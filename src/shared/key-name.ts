@@ -13,10 +13,15 @@ export const codePointLength = (text: string): number => {
   return count
 }
 
+/** Laravel's TrimStrings middleware: whitespace plus NEL, U+180E, zero-width space and BOM. */
+const LARAVEL_TRIM = /^[\s\u0085\u180e\u200b\ufeff]+|[\s\u0085\u180e\u200b\ufeff]+$/gu
+/** PHP's trim() set, which Laravel's `required` rule applies on top (it also strips NUL). */
+const PHP_TRIM = /^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g
+
 export function checkKeyName(raw: unknown): KeyNameCheck {
   if (typeof raw !== 'string') return { ok: false, message: 'The name must be text.' }
-  const name = raw.trim()
-  if (name.length === 0) return { ok: false, message: 'Enter a name for the key.' }
+  const name = raw.replace(LARAVEL_TRIM, '')
+  if (name.replace(PHP_TRIM, '') === '') return { ok: false, message: 'Enter a name for the key.' }
   const length = codePointLength(name)
   if (length > KEY_NAME_MAX_LENGTH) {
     return {

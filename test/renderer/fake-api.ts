@@ -149,8 +149,9 @@ export interface FakeApi {
   callCount(method: MethodName): number
   emitSessionEnded(reason: string): void
   emitMenuCommand(command: MenuCommand): void
+  emitTokenWaiting(pendingId: string): void
   /** Live subscriptions per event (to check that the app unsubscribes). */
-  listenerCount(event: 'session-ended' | 'menu-command'): number
+  listenerCount(event: 'session-ended' | 'menu-command' | 'token-waiting'): number
 }
 
 /** Creates a fake; signed out with no keys unless told otherwise. */
@@ -166,6 +167,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
   }
   const endedListeners = new Set<(payload: { reason: string }) => void>()
   const menuListeners = new Set<(payload: { command: MenuCommand }) => void>()
+  const waitingListeners = new Set<(payload: { pendingId: string }) => void>()
   const createdByRequest = new Map<string, string>()
   let pendingCounter = 0
 
@@ -299,7 +301,13 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     token: {
       listPending: () => dispatch('token.listPending', []),
       copy: (pendingId) => dispatch('token.copy', [pendingId]),
-      confirmSaved: (pendingId) => dispatch('token.confirmSaved', [pendingId])
+      confirmSaved: (pendingId) => dispatch('token.confirmSaved', [pendingId]),
+      onWaiting: (listener) => {
+        waitingListeners.add(listener)
+        return () => {
+          waitingListeners.delete(listener)
+        }
+      }
     },
     preferences: {
       update: (changes) => dispatch('preferences.update', [changes])
@@ -362,6 +370,10 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     emitMenuCommand: (command) => {
       for (const listener of [...menuListeners]) listener({ command })
     },
-    listenerCount: (event) => (event === 'session-ended' ? endedListeners.size : menuListeners.size)
+    emitTokenWaiting: (pendingId) => {
+      for (const listener of [...waitingListeners]) listener({ pendingId })
+    },
+    listenerCount: (event) =>
+      event === 'session-ended' ? endedListeners.size : event === 'menu-command' ? menuListeners.size : waitingListeners.size
   }
 }

@@ -8,7 +8,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
 async function startedStore(options: Parameters<typeof createFakeApi>[0] = { session: signedIn(), keys: makeKeys(3) }) {
   const fake = createFakeApi(options)
   const store = createAppStore(fake.api)
-  const offEvents = store.getState().connectEvents(() => {})
+  const offEvents = store.getState().connectEvents(() => {}, () => {})
   await store.getState().start()
   await store.getState().refresh()
   return { fake, store, offEvents }
@@ -86,5 +86,47 @@ describe('app store', () => {
     offEvents()
     expect(fake.listenerCount('session-ended')).toBe(0)
     expect(fake.listenerCount('menu-command')).toBe(0)
+  })
+
+  describe('tokens waiting for another window', () => {
+    const waiting = { pendingId: 'w1', token: '9|waitingSecret', keyName: 'Made before reload', keyId: 9, expiresAt: new Date().toISOString() }
+
+    it('asks once on connecting, and again when main says a token is waiting', async () => {
+      const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
+      const store = createAppStore(fake.api)
+      const offered: string[][] = []
+      store.getState().connectEvents(() => {}, (tokens) => offered.push(tokens.map((t) => t.pendingId)))
+      await settle()
+      expect(fake.callCount('token.listPending')).toBe(1)
+      expect(offered).toEqual([]) // nothing was waiting
+      fake.model.pendingTokens = [waiting]
+      fake.emitTokenWaiting('w1')
+      await settle()
+      expect(offered).toEqual([['w1']])
+    })
+
+    it('does not fetch a token that its own create is about to deliver', async () => {
+      const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
+      const store = createAppStore(fake.api)
+      store.getState().connectEvents(() => {}, () => {})
+      await store.getState().start()
+      await settle()
+      const before = fake.callCount('token.listPending')
+      const create = fake.defer('keys.create')
+      const creating = store.getState().createKey('Mine', crypto.randomUUID())
+      fake.emitTokenWaiting('mine')
+      await settle()
+      expect(fake.callCount('token.listPending')).toBe(before)
+      await create.proceed()
+      await creating
+    })
+
+    it('stops listening when disconnected', async () => {
+      const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
+      const off = createAppStore(fake.api).getState().connectEvents(() => {}, () => {})
+      expect(fake.listenerCount('token-waiting')).toBe(1)
+      off()
+      expect(fake.listenerCount('token-waiting')).toBe(0)
+    })
   })
 })

@@ -175,7 +175,10 @@ export class AutocallsClient {
       })
     }
     if (status === 404) {
-      return new ApiError({ ...base, kind: 'not_found', message: serverMessage ?? 'Not found on the server.' })
+      // Only the API's own JSON 404 means "no such key". An HTML or empty 404 comes from a proxy or
+      // a wrong base URL, and must never be taken as "already deleted".
+      if (serverMessage !== undefined) return new ApiError({ ...base, kind: 'not_found', message: serverMessage })
+      return this.#badResponse(`The server answered HTTP 404 without the API's JSON error (${contentType(response)}).`, status)
     }
     if (status === 422) {
       const validation = validationErrorSchema.safeParse(json)
@@ -198,21 +201,26 @@ export class AutocallsClient {
         message:
           retryAfterSeconds === undefined
             ? 'Too many requests: the server asked us to slow down. Try again in a minute.'
-            : `Too many requests: the server asked us to wait ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`,
+            : `Too many requests: the server asked us to wait ${seconds(retryAfterSeconds)}.`,
         ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds })
       })
     }
     if (status >= 500) {
       const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'))
+      const retryAfterSeconds = retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000)
       return new ApiError({
         ...base,
         kind: 'server',
-        message: `The Autocalls server had a problem (HTTP ${status}). Try again in a moment.`,
-        ...(retryAfterMs === undefined ? {} : { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) })
+        message:
+          retryAfterSeconds === undefined
+            ? `The Autocalls server had a problem (HTTP ${status}).`
+            : `The Autocalls server had a problem (HTTP ${status}) and asked us to wait ${seconds(retryAfterSeconds)}.`,
+        ...(retryAfterSeconds === undefined ? { advice: 'Try again in a moment.' } : {}),
+        ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds })
       })
     }
     return this.#badResponse(
-      `The server answered HTTP ${status}${serverMessage ? ` (“${serverMessage}”)` : ''}, which the Autocalls API does not send here. Check the API base URL.`,
+      `The server answered HTTP ${status}${serverMessage ? ` (“${serverMessage}”)` : ''}, which the Autocalls API does not send here.`,
       status
     )
   }
@@ -224,7 +232,7 @@ export class AutocallsClient {
     if (name === 'TimeoutError' || name === 'AbortError') {
       return new ApiError({
         kind: 'timeout',
-        message: `${host} did not answer within ${Math.round(this.timeoutMs / 1000)} seconds.`,
+        message: `${host} did not answer within ${this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : seconds(Math.round(this.timeoutMs / 1000))}.`,
         mayHaveReachedServer: true
       })
     }
@@ -246,7 +254,8 @@ export class AutocallsClient {
     }
     return new ApiError({
       kind: 'network',
-      message: `The connection to ${host} was lost before the answer arrived. Check your internet connection.`,
+      message: `The connection to ${host} was lost before the answer arrived.`,
+      advice: 'Check your internet connection.',
       mayHaveReachedServer: true
     })
   }
@@ -254,7 +263,8 @@ export class AutocallsClient {
   #badResponse(message: string, status?: number): ApiError {
     return new ApiError({
       kind: 'bad_response',
-      message: `${message} If you use a custom API base URL, check that it points at the Autocalls API.`,
+      message,
+      advice: 'If you use a custom API base URL, check that it points at the Autocalls API.',
       mayHaveReachedServer: true,
       ...(status === undefined ? {} : { status })
     })
@@ -262,11 +272,13 @@ export class AutocallsClient {
 
   /** Server text goes into messages shown to people: never let it echo a credential. */
   #clean(text: string | undefined): string | undefined {
-    if (text === undefined) return undefined
+    if (text === undefined || text.trim() === '') return undefined // an empty message says nothing: use ours
     const trimmed = text.length > 500 ? `${text.slice(0, 500)}…` : text
     return redact(trimmed, [this.#credential])
   }
 }
+
+const seconds = (count: number): string => `${count} second${count === 1 ? '' : 's'}`
 
 const isRetryable = (error: ApiError): boolean =>
   error.kind === 'network' || error.kind === 'timeout' || error.kind === 'rate_limited' || error.kind === 'server'

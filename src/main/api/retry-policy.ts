@@ -32,7 +32,10 @@ export function retryDelayMs(
 export function parseRetryAfterMs(header: string | null, now: number = Date.now()): number | undefined {
   if (header === null) return undefined
   const trimmed = header.trim()
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
+  if (/^\d+$/.test(trimmed)) {
+    const ms = Number(trimmed) * 1000
+    return Number.isFinite(ms) ? ms : undefined // hundreds of digits are not a wait, they are noise
+  }
   const date = Date.parse(trimmed)
   if (Number.isNaN(date)) return undefined
   return Math.max(0, date - now)

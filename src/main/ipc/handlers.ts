@@ -82,6 +82,12 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
 
 function wrap(channel: InvokeChannel, implementation: (request: unknown) => Promise<unknown>) {
   return async (request: unknown): Promise<Result<unknown>> => {
+    if (!isPlainData(request)) {
+      return fail({
+        kind: 'invalid_request',
+        message: `The window sent a request the app cannot accept (${channel}: payload must be plain data, not a ${describeKind(request)}). Nothing was changed.`
+      })
+    }
     const parsed = requestSchemas[channel].safeParse(request)
     if (!parsed.success) {
       return fail({
@@ -96,6 +102,18 @@ function wrap(channel: InvokeChannel, implementation: (request: unknown) => Prom
     }
   }
 }
+
+/**
+ * IPC's structured clone delivers Maps, Sets, Dates and typed arrays as themselves; a schema for
+ * an object would see an empty object in them. Only plain objects (and primitives) are requests.
+ */
+function isPlainData(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return true // the schema decides
+  const prototype = Object.getPrototypeOf(value) as unknown
+  return prototype === Object.prototype || prototype === null
+}
+
+const describeKind = (value: unknown): string => (value as object).constructor?.name ?? 'non-plain object'
 
 const tokenGone = () =>
   new UserFacingError('token_gone', 'This token is no longer held by the app: it was confirmed as saved or it expired, and it cannot be shown again.')

@@ -5,6 +5,7 @@
 import type { ApiKey, CreatedKeyView, DeleteResultView, KeyListItem, KeyListView } from '../../shared/domain'
 import { checkKeyName } from '../../shared/key-name'
 import { ApiError } from '../api/api-error'
+import type { EventSink } from '../ipc/event-sink'
 import type { AppStateStore } from '../storage/app-state-store'
 import { UserFacingError } from './app-error'
 import type { PendingTokens } from './pending-tokens'
@@ -17,6 +18,7 @@ export interface KeysServiceDeps {
   session: SessionService
   state: AppStateStore
   pending: PendingTokens
+  events: EventSink
   now?: () => Date
 }
 
@@ -87,6 +89,8 @@ export class KeysService {
     }
     const pending = this.#deps.pending.add(created.token, created.name, created.idHint)
     this.#createsDone.set(requestId, pending.pendingId)
+    // A window reloaded while this create was in flight never gets its answer: let it ask.
+    this.#deps.events.emit('event:token-waiting', { pendingId: pending.pendingId })
     // The answer has no id: take it from the token prefix and confirm it in a fresh list
     // (fetched after the POST, never one that was already in flight before it).
     let list: KeyListView | null = null
@@ -121,7 +125,7 @@ export class KeysService {
     if (!unsure) return error
     return new UserFacingError(
       'create_outcome_unknown',
-      `The server did not confirm the new key (${lowerFirst(error.message)}) It may have been created anyway. Refresh the list and look for “${name}” before creating it again; if it is there, its token was lost, so delete it and create a new one.`
+      `The server did not confirm the new key (${error.reason.replace(/\.$/, '')}). It may have been created anyway, so do not simply try again: check the refreshed list for “${name}”. If it is there, its token was lost, so delete it and create a new one.`
     )
   }
 
@@ -176,4 +180,3 @@ export class KeysService {
   }
 }
 
-const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1)

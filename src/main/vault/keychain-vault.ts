@@ -8,6 +8,8 @@ import { KeychainUnavailableError, type SecretStore } from './secret-store'
 type Keytar = typeof import('keytar')
 
 export const DEFAULT_KEYCHAIN_SERVICE = 'Autocalls Keys'
+/** A throwaway entry written and removed at once to check that the keyring is usable. */
+const PROBE_ACCOUNT = 'Autocalls Keys keyring check'
 /** Lets tests (and anyone running two copies side by side) use their own keychain entries. */
 export const KEYCHAIN_SERVICE_ENV = 'AUTOCALLS_KEYS_KEYCHAIN_SERVICE'
 
@@ -30,7 +32,12 @@ export class KeychainVault implements SecretStore {
   }
 
   get(account: string): Promise<string | null> {
-    return this.#use((keytar) => keytar.getPassword(this.service, account))
+    return this.#use(async (keytar) => {
+      const secret = await keytar.getPassword(this.service, account)
+      // A locked Secret Service answers "nothing stored" rather than an error: tell the two apart.
+      if (secret === null) await this.#probe(keytar)
+      return secret
+    })
   }
 
   set(account: string, secret: string): Promise<void> {
@@ -38,11 +45,28 @@ export class KeychainVault implements SecretStore {
   }
 
   delete(account: string): Promise<boolean> {
-    return this.#use((keytar) => keytar.deletePassword(this.service, account))
+    return this.#use(async (keytar) => {
+      const removed = await keytar.deletePassword(this.service, account)
+      // Same as get: "nothing deleted" from a locked keyring must not pass for a clean sign-out.
+      if (!removed) await this.#probe(keytar)
+      return removed
+    })
   }
 
   listAccounts(): Promise<string[]> {
-    return this.#use(async (keytar) => (await keytar.findCredentials(this.service)).map((entry) => entry.account))
+    return this.#use(async (keytar) =>
+      (await keytar.findCredentials(this.service)).map((entry) => entry.account).filter((account) => account !== PROBE_ACCOUNT)
+    )
+  }
+
+  /**
+   * On Linux, libsecret reports a locked collection as "no such item". A write that is removed at
+   * once raises the real error ("locked collection"), which #use turns into a clear message.
+   */
+  async #probe(keytar: Keytar): Promise<void> {
+    if (this.#platform !== 'linux') return
+    await keytar.setPassword(this.service, PROBE_ACCOUNT, 'probe')
+    await keytar.deletePassword(this.service, PROBE_ACCOUNT)
   }
 
   async #use<T>(operation: (keytar: Keytar) => Promise<T>): Promise<T> {
@@ -80,6 +104,9 @@ function explain(platform: NodeJS.Platform, error: unknown): string {
   if (platform === 'linux') {
     if (/locked|unlock|prompt|dismissed/i.test(detail)) {
       return `The system keyring is locked (${detail}). Unlock it (for example by logging in again, or in “Passwords and Keys”) and try again.`
+    }
+    if (/object does not exist|collection/i.test(detail)) {
+      return `The system keyring has no usable default keyring (${detail}). Open “Passwords and Keys”, create or unlock the “Login” keyring, and try again.`
     }
     return `No system keyring is available (${detail}). Autocalls Keys keeps your API key only in the Secret Service keyring: install and start GNOME Keyring or KWallet (for example: sudo apt install gnome-keyring), make sure it is unlocked, and try again.`
   }

@@ -7,7 +7,7 @@
  * starts. Every URL is relative to the page, which the server serves under its per-run secret.
  */
 import { BRIDGE_GLOBAL, createAutocallsApi } from '../../shared/bridge-api'
-import type { EventChannel, EventPayload, Invoke, Subscribe } from '../../shared/ipc-contract'
+import { EVENT_CHANNELS, type EventChannel, type EventPayload, type Invoke, type Subscribe } from '../../shared/ipc-contract'
 import type { Result } from '../../shared/errors'
 
 /** Path segments below the page's folder; keep in sync with the server's routes. */
@@ -50,7 +50,7 @@ let source: EventSource | null = null
 function ensureEventSource(): void {
   if (source) return
   source = new EventSource(endpoint(EVENTS_PATH))
-  for (const channel of ['event:session-ended', 'event:menu-command'] satisfies EventChannel[]) {
+  for (const channel of EVENT_CHANNELS) {
     source.addEventListener(channel, (event) => {
       let payload: unknown
       try {

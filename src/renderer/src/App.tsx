@@ -44,7 +44,7 @@ function Screens() {
   const startError = useApp((state) => state.startError)
   const signedIn = useApp((state) => state.session.state === 'signed-in')
 
-  useEffect(() => store.getState().connectEvents(runCommand), [store, runCommand])
+  useEffect(() => store.getState().connectEvents(runCommand, offerTokens), [store, runCommand, offerTokens])
 
   useEffect(() => {
     // Tokens created before a reload come back here: show them again before anything else.

@@ -88,8 +88,12 @@ export interface AppActions {
   openNewKeyDialog(): void
   openDeleteDialog(key: KeyListItem): void
   closeDialog(): void
-  /** Subscribes to main's events; returns the unsubscribe function. */
-  connectEvents(onMenuCommand: (command: MenuCommand) => void): () => void
+  /**
+   * Subscribes to main's events; returns the unsubscribe function. `onTokensWaiting` receives
+   * tokens created for another window (or before a reload) that this window should show; it is
+   * also asked once right away, for a create that finished while this window was starting.
+   */
+  connectEvents(onMenuCommand: (command: MenuCommand) => void, onTokensWaiting: (tokens: PendingTokenView[]) => void): () => void
 }
 
 export type AppStore = AppState & AppActions
@@ -154,6 +158,8 @@ export function createAppStore(api: AutocallsApi, early?: EarlyInitialState): St
     // Used once by start(); later starts ("Try again") ask main afresh.
     let earlyRequest = early?.request ?? null
     let startRun: Promise<PendingTokenView[]> | null = null
+    // Creates this window is waiting on: their tokens arrive in the answer, not by event.
+    let createsInFlight = 0
     let listRun: Promise<void> | null = null
     // Bumped whenever the session changes, so answers for an earlier session are dropped.
     let sessionEpoch = 0
@@ -289,7 +295,8 @@ export function createAppStore(api: AutocallsApi, early?: EarlyInitialState): St
 
       createKey: async (name, requestId) => {
         const epoch = sessionEpoch
-        const result = await call(() => api.keys.create(name, requestId))
+        createsInFlight++
+        const result = await call(() => api.keys.create(name, requestId)).finally(() => createsInFlight--)
         if (epoch !== sessionEpoch) return result
         if (result.ok) {
           const { list, key } = result.value
@@ -342,12 +349,24 @@ export function createAppStore(api: AutocallsApi, early?: EarlyInitialState): St
       },
       closeDialog: () => set({ dialog: null }),
 
-      connectEvents: (onMenuCommand) => {
+      connectEvents: (onMenuCommand, onTokensWaiting) => {
+        let connected = true
+        const offerWaiting = async () => {
+          const pending = await call(() => api.token.listPending())
+          if (connected && pending.ok && pending.value.length > 0) onTokensWaiting(pending.value)
+        }
         const offEnded = api.session.onEnded(({ reason }) => get().sessionEnded(reason))
         const offMenu = api.menu.onCommand(({ command }) => onMenuCommand(command))
+        // This window's own create gets its token in the answer; only others' need fetching.
+        const offWaiting = api.token.onWaiting(() => {
+          if (createsInFlight === 0) void offerWaiting()
+        })
+        void offerWaiting()
         return () => {
+          connected = false
           offEnded()
           offMenu()
+          offWaiting()
         }
       }
     }

@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+/**
+ * Renders the measurements the reliability tests leave in test-results/reliability/ (fault table,
+ * fuzz counts, load figures, secret scans) as the README's "Reliability and security" section.
+ *
+ *   node test/reliability/render-report.mjs            # prints the Markdown
+ *   node test/reliability/render-report.mjs --check    # also fails if a measurement is missing
+ *
+ * The fault-matrix test imports `renderFaultTable` to write fault-table.md next to its JSON.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+export const RESULTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../test-results/reliability')
+
+const OP_TITLES = { 'sign-in': 'Sign-in', restore: 'Restore at start', list: 'List', create: 'Create', delete: 'Delete' }
+
+const code = (text) => `\`${text}\``
+const escapeCell = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ')
+const seconds = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${ms} ms`)
+
+/** Run-specific details (ports) replaced, so the table reads the same on every run. */
+const stable = (text) => String(text).replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')
+
+/** One operation's behaviour in a few words. */
+function describeCell(op, cell) {
+  if (!cell || cell.applicable === false) return '—'
+  if (cell.missing) return '**not measured (test failed)**'
+  if (cell.kind === 'ok') return `succeeds${cell.note ? `: ${cell.note}` : ''}`
+  const verb = op === 'create' ? 'POST' : op === 'delete' ? 'DELETE' : 'GET'
+  const parts = [`${code(cell.kind)}, ${cell.requestsSent} ${verb}${cell.requestsSent === 1 ? '' : 's'}`]
+  if (cell.waitsMs?.length && cell.waitsMs.some((ms) => ms >= 1000)) parts[0] += ` (waits ${cell.waitsMs.map(seconds).join(' + ')}, as asked)`
+  if (op === 'create') {
+    if (cell.requestsReceived === 0) parts.push('never reached the server, no key')
+    else if (cell.keyOnServer) parts.push('key made once: “may exist”, list refreshed')
+    else parts.push('no key made')
+  }
+  if (cell.recoveredByItself) parts.push('**recovers by itself**')
+  if (cell.cacheMarkedStale) parts.push('cached rows marked as cached')
+  if (cell.staysUnverified) parts.push('stays signed in, unverified')
+  if (cell.signedOut) parts.push('signed out, keychain cleared')
+  if (op === 'delete' && cell.note) parts.push('deleted once; retry answers “already gone”')
+  return parts.join('; ')
+}
+
+/** The fault table: behaviour per operation, then the message per fault. */
+export function renderFaultTable(table) {
+  const ops = table.ops
+  const lines = []
+  lines.push(`| Fault | ${ops.map((op) => OP_TITLES[op] ?? op).join(' | ')} |`)
+  lines.push(`|${' --- |'.repeat(ops.length + 1)}`)
+  for (const row of table.rows) {
+    lines.push(`| ${escapeCell(row.fault)} | ${ops.map((op) => escapeCell(describeCell(op, row.ops[op]))).join(' | ')} |`)
+  }
+  lines.push('')
+  lines.push(
+    `Each cell: the error kind the window gets while the fault lasts, and how many requests the client sent (the retry budget is ${table.retryPolicy.maxAttempts} attempts for GET and DELETE, ` +
+      `back-off from ${table.retryPolicy.baseDelayMs} ms with jitter, a Retry-After of up to ${seconds(table.retryPolicy.maxRetryAfterMs)} waited out; POST is never retried). ` +
+      '“Recovers by itself”: with the server back during the back-off, the same call succeeds without the person doing anything. ' +
+      'Every cell also proves the app stays usable: the same operation succeeds once the fault is gone.'
+  )
+  lines.push('')
+  lines.push('What the person reads:')
+  lines.push('')
+  lines.push('| Fault | Injected as | Message on a read (list, delete, sign-in) | Message on create |')
+  lines.push('| --- | --- | --- | --- |')
+  for (const row of table.rows) {
+    const read = ['list', 'delete', 'sign-in'].map((op) => row.ops[op]).find((cell) => cell && cell.applicable !== false && (cell.message || cell.kind === 'ok'))
+    const create = row.ops.create
+    const readText = read?.message ? `${code(read.kind)} ${stable(read.message)}` : read?.kind === 'ok' ? 'none: the key is gone either way, the row disappears' : '—'
+    const createText = create?.message ? `${code(create.kind)} ${stable(create.message)}` : '—'
+    lines.push(`| ${escapeCell(row.fault)} | ${escapeCell(row.injected)} | ${escapeCell(readText)} | ${escapeCell(createText)} |`)
+  }
+  return `${lines.join('\n')}\n`
+}
+
+/** What the window showed under each fault (test/e2e/reliability/faults-ui.test.ts). */
+export function renderFaultUi(ui) {
+  const lines = ['| Fault | Refresh | Create |', '| --- | --- | --- |']
+  for (const row of ui.rows) lines.push(`| ${escapeCell(row.fault)} | ${escapeCell(stable(row.refresh ?? '—'))} | ${escapeCell(stable(row.create ?? '—'))} |`)
+  return `${lines.join('\n')}\n`
+}
+
+export function renderFuzzCounts(fuzz) {
+  // The IPC properties run once per channel: one row per property, with the channel count.
+  const rows = []
+  const perChannel = new Map()
+  for (const p of fuzz.properties) {
+    const match = p.file === 'ipc-handlers' ? /^([a-z-]+:[a-z-]+): (.+)$/.exec(p.property) : null
+    if (!match) {
+      rows.push({ label: `${p.property}`, file: p.file, runs: p.numRuns, failed: p.passed === false ? 1 : 0 })
+      continue
+    }
+    const group = perChannel.get(match[2]) ?? { label: `every IPC handler: ${match[2]}`, file: p.file, runs: 0, channels: 0, failed: 0 }
+    group.runs += p.numRuns
+    group.channels += 1
+    if (p.passed === false) group.failed += 1
+    perChannel.set(match[2], group)
+  }
+  rows.unshift(...[...perChannel.values()].map((g) => ({ ...g, label: `${g.label} (${g.channels} channels)` })))
+  const lines = ['| Property | Generated cases |', '| --- | ---: |']
+  for (const r of rows) lines.push(`| ${escapeCell(r.label)} — ${r.file} | ${r.runs.toLocaleString('en-US')}${r.failed ? ` (**${r.failed} failed**)` : ''} |`)
+  lines.push(`| **Total** | **${fuzz.total.toLocaleString('en-US')}** |`)
+  lines.push('')
+  lines.push(
+    'Seeds are random on every run (a failure prints its seed and the shrunk counterexample, for replay with `fc.assert(…, { seed, path })`). ' +
+      'The IPC oracle is written from the contract, not from main\'s schemas, so a schema that accepts too much fails it.'
+  )
+  return `${lines.join('\n')}\n`
+}
+
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
+
+export function renderLoad(load) {
+  const lines = ['| Measure | Value |', '| --- | ---: |']
+  lines.push(`| Keys listed through the handler | ${load.list.keys.toLocaleString('en-US')} in ${load.list.ms} ms (response ${mb(load.list.responseBytes)}) |`)
+  lines.push(`| Creates in a row | ${load.creates.count} in ${load.creates.ms} ms (${load.creates.msPerOp.toFixed(1)} ms each), ${load.creates.postsReceived} POSTs received |`)
+  lines.push(`| Deletes in a row | ${load.deletes.count} in ${load.deletes.ms} ms (${load.deletes.msPerOp.toFixed(1)} ms each), ${load.deletes.deletesReceived} DELETEs received |`)
+  lines.push(`| List matches the server afterwards | ${load.finalList.matchesServer ? 'yes' : 'NO'} (${load.finalList.keys.toLocaleString('en-US')} keys) |`)
+  lines.push(`| Heap after GC: start → after list → after creates/deletes | ${mb(load.memory.heapAfterGc.start)} → ${mb(load.memory.heapAfterGc.afterList)} → ${mb(load.memory.heapAfterGc.end)} |`)
+  lines.push(`| Heap growth over the 200 writes (GC'd, first vs last quarter) | ${mb(load.memory.writeLoopGrowthBytes)} (limit ${mb(load.memory.limitBytes)}) |`)
+  lines.push(`| Peak RSS | ${mb(load.memory.peakRss)} |`)
+  return `${lines.join('\n')}\n`
+}
+
+export function renderSecretScan(scan) {
+  const lines = ['| Where | Scanned | Bearer credential found | Created tokens found |', '| --- | ---: | ---: | --- |']
+  for (const row of scan.rows) lines.push(`| ${escapeCell(row.where)} | ${escapeCell(row.scanned)} | ${row.credentialHits} | ${escapeCell(row.tokenHits)} |`)
+  return `${lines.join('\n')}\n`
+}
+
+const KEYRING_TITLES = {
+  'no-bus': 'No D-Bus session (keychain daemon stopped)',
+  'no-login-collection': 'Secret Service running, no keyring created',
+  locked: 'Keyring locked',
+  unlocked: 'Keyring unlocked'
+}
+
+export function renderKeychain(runs) {
+  const lines = ['| Keychain | Action | What the app answers | Files under a throwaway HOME scanned for the credential |', '| --- | --- | --- | --- |']
+  for (const run of runs) {
+    const outcome = run.outcome ?? {}
+    const answer = outcome.answer ?? outcome.signOut ?? outcome.restore ?? outcome
+    const value = answer?.value ?? {}
+    const state = value.state ?? value.session?.state
+    const reason = value.reason ?? value.session?.reason
+    const text =
+      answer?.ok === false ? `${code(answer.error.kind)} ${answer.error.message}` : answer?.ok ? `ok, ${state}${reason ? `: “${reason}”` : ''}` : JSON.stringify(answer)
+    const extra = outcome.credentialStillInKeyring ? ' — **but the credential is still in the keyring**' : ''
+    const scanned = outcome.scanned ? `${outcome.scanned.files} files, none contains it` : 'none contains it'
+    lines.push(`| ${escapeCell(KEYRING_TITLES[run.keyring] ?? run.keyring)} | ${escapeCell(run.scenario)} | ${escapeCell(stable(text) + extra)} | ${escapeCell(scanned)} |`)
+  }
+  return `${lines.join('\n')}\n`
+}
+
+const read = (name) => {
+  const path = join(RESULTS_DIR, name)
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null
+}
+
+/** The whole README section from whatever measurements exist. */
+export function renderReport() {
+  const missing = []
+  const out = ['## Reliability and security', '']
+  out.push(
+    'Measured by the tests in `test/reliability/` (services, IPC handlers, client and HTTP, against the sandbox server with',
+    'fault injection and the real keychain) and `test/e2e/reliability/` (the same through the UI in Chromium), on every',
+    '`npm test`. This section is generated: `node test/reliability/render-report.mjs` prints it from `test-results/reliability/`.',
+    ''
+  )
+  const faults = read('fault-table.json')
+  out.push('### Faults', '')
+  if (faults) out.push(renderFaultTable(faults))
+  else missing.push('fault-table.json')
+  const ui = read('fault-ui.json')
+  if (ui) out.push('The same faults through the window (Chromium, browser preview):', '', renderFaultUi(ui))
+  const fuzz = read('fuzz-counts.json')
+  out.push('### Bad input (property-based, fast-check)', '')
+  if (fuzz) out.push(renderFuzzCounts(fuzz))
+  else missing.push('fuzz-counts.json')
+  const load = read('load.json')
+  out.push('### Load', '')
+  if (load) out.push(renderLoad(load))
+  else missing.push('load.json')
+  const scans = ['secret-scan.json', 'secret-scan-ui.json'].map(read).filter(Boolean)
+  out.push('### Secret hygiene', '')
+  if (scans.length) for (const scan of scans) out.push(`${scan.title}:`, '', renderSecretScan(scan))
+  else missing.push('secret-scan.json')
+  const keychain = read('keychain-unavailable.json')
+  if (keychain) out.push('Without a usable keychain (real keytar and GNOME Keyring in a child process, its own D-Bus session):', '', renderKeychain(keychain))
+  else missing.push('keychain-unavailable.json')
+  return { markdown: out.join('\n'), missing }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { markdown, missing } = renderReport()
+  process.stdout.write(markdown)
+  if (missing.length) {
+    process.stderr.write(`\nmissing measurements: ${missing.join(', ')} (run the reliability tests first)\n`)
+    if (process.argv.includes('--check')) process.exit(1)
+  }
+}
