@@ -25,6 +25,7 @@ export function createAutocallsApi(invoke: Invoke, subscribe: Subscribe) {
     },
     keys: {
       list: () => invoke('keys:list', undefined),
+      getCached: () => invoke('keys:get-cached', undefined),
       create: (name: string, requestId: string) => invoke('keys:create', { name, requestId }),
       delete: (id: number) => invoke('keys:delete', { id })
     },

@@ -99,11 +99,23 @@ export interface CopyResultView {
 /** What the window needs for its first paint, answered without any network call. */
 export interface InitialStateView {
   session: SessionView
+  /**
+   * The newest cached keys, enough to fill the first screen (newest first, the default sort). The
+   * rest of a long cached list comes from keys:get-cached, after the first paint.
+   */
   cachedKeys: KeyListView | null
+  /** How many keys the whole cached list has. */
+  cachedKeyCount: number
   preferences: Preferences
   /** Tokens created before a reload or crash of the window and not yet confirmed as saved. */
   pendingTokens: PendingTokenView[]
 }
+
+/**
+ * Cached keys in the initial state: more than any window shows at once, so the first paint is
+ * complete, while a 10,000-key cache costs the first paint no more than a 10-key one.
+ */
+export const INITIAL_CACHED_KEYS = 100
 
 /** Commands that the native menu (or its browser-preview equivalent) sends to the window. */
 export type MenuCommand = 'new-key' | 'refresh' | 'find'

@@ -27,6 +27,8 @@ export interface InvokeContract {
   /** Sign out and remove the credential from the keychain. */
   'session:sign-out': { request: void; response: SessionView }
   'keys:list': { request: void; response: KeyListView }
+  /** The whole cached list, from disk only (the initial state carries just its first screenful). */
+  'keys:get-cached': { request: void; response: KeyListView | null }
   'keys:create': { request: CreateKeyRequest; response: CreatedKeyView }
   'keys:delete': { request: DeleteKeyRequest; response: DeleteResultView }
   /** Tokens created but not yet confirmed as saved (offered again after a window reload). */
@@ -88,6 +90,7 @@ const invokeChannelSet = {
   'session:start-sandbox': true,
   'session:sign-out': true,
   'keys:list': true,
+  'keys:get-cached': true,
   'keys:create': true,
   'keys:delete': true,
   'token:list-pending': true,

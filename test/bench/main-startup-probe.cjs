@@ -46,7 +46,7 @@ async function main() {
     initMs: t2 - t1,
     totalMs: t2 - t0,
     cpuMs: (cpu.user + cpu.system) / 1000,
-    cachedKeys: initial.value.cachedKeys ? initial.value.cachedKeys.keys.length : 0,
+    cachedKeys: initial.value.cachedKeyCount,
     keytarLoaded: loaded.some((path) => /[\\/]keytar[\\/]/.test(path)) || maps.includes('keytar.node'),
     sandboxLoaded: loaded.some((path) => /[\\/](?:chunks[\\/])?sandbox[^\\/]*\.c?js$/.test(path) || /[\\/]src[\\/]sandbox[\\/]/.test(path)),
     externalModules: loaded.filter((path) => path.includes(`${require('node:path').sep}node_modules${require('node:path').sep}`))

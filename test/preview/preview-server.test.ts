@@ -254,7 +254,7 @@ describe('invoke', () => {
     expect(res.status).toBe(200)
     expect(res.result).toEqual({
       ok: true,
-      value: { session: { state: 'signed-out' }, cachedKeys: null, preferences: { clipboardClearSeconds: 60 }, pendingTokens: [] }
+      value: { session: { state: 'signed-out' }, cachedKeys: null, cachedKeyCount: 0, preferences: { clipboardClearSeconds: 60 }, pendingTokens: [] }
     })
   })
 

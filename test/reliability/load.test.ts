@@ -9,7 +9,7 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type SandboxServer } from '../../src/sandbox/index'
-import type { KeyListView } from '../../src/shared/domain'
+import { INITIAL_CACHED_KEYS, type KeyListView } from '../../src/shared/domain'
 import { createTestApp, type TestApp } from '../support/app-fixture'
 import { uniqueEmail, valueOf } from './support/harness'
 import { writeResult } from './support/results'
@@ -111,7 +111,11 @@ describe(`load: ${SEEDED.toLocaleString('en-US')} keys, ${CREATES} creates and $
     const expected = serverList()
     expect(expected).toHaveLength(SEEDED + 1 + CREATES - DELETES)
     expect(shown(final)).toEqual(expected)
-    expect(shown(valueOf(await h['app:get-initial-state'](undefined)).cachedKeys)).toEqual(expected)
+    expect(shown(valueOf(await h['keys:get-cached'](undefined)))).toEqual(expected)
+    // The initial state carries only the newest screenful of that cache, and its full size.
+    const initial = valueOf(await h['app:get-initial-state'](undefined))
+    expect(initial.cachedKeyCount).toBe(expected.length)
+    expect(initial.cachedKeys?.keys).toHaveLength(INITIAL_CACHED_KEYS)
     for (const id of createdIds) expect(final.keys.some((k) => k.id === id)).toBe(true)
     for (const id of victims) expect(final.keys.some((k) => k.id === id)).toBe(false)
     expect(valueOf(await h['token:list-pending'](undefined))).toEqual([])

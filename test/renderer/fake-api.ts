@@ -14,6 +14,7 @@ import type { AutocallsApi } from '../../src/shared/bridge-api'
 import {
   DEFAULT_BASE_URL,
   DEFAULT_PREFERENCES,
+  INITIAL_CACHED_KEYS,
   type AccountSummary,
   type KeyListItem,
   type KeyListView,
@@ -25,6 +26,8 @@ import {
 import type { AppError, AppErrorKind, Result } from '../../src/shared/errors'
 
 type Api = AutocallsApi
+
+export { INITIAL_CACHED_KEYS }
 
 /** "group.method" for every request/response method of the bridge (events excluded). */
 export type MethodName = {
@@ -183,10 +186,16 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     'app.getInitialState': () =>
       ok({
         session: model.session,
-        cachedKeys: model.cachedKeys,
+        // Like main: only the first screenful, newest first; the rest comes from keys.getCached.
+        cachedKeys: model.cachedKeys && {
+          ...model.cachedKeys,
+          keys: [...model.cachedKeys.keys].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id).slice(0, INITIAL_CACHED_KEYS)
+        },
+        cachedKeyCount: model.cachedKeys?.keys.length ?? 0,
         preferences: model.preferences,
         pendingTokens: model.pendingTokens.map((item) => ({ ...item }))
       }),
+    'keys.getCached': () => ok(model.cachedKeys),
     'session.restore': () => {
       if (model.session.state === 'signed-in') model.session = { ...model.session, verified: true }
       return ok(model.session)
@@ -295,6 +304,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     },
     keys: {
       list: () => dispatch('keys.list', []),
+      getCached: () => dispatch('keys.getCached', []),
       create: (name, requestId) => dispatch('keys.create', [name, requestId]),
       delete: (id) => dispatch('keys.delete', [id])
     },

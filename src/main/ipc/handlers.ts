@@ -2,7 +2,7 @@
  * One plain function per IPC channel: payload in, typed Result out, never a throw. Callable
  * without Electron, so tests and the browser preview drive exactly what the app runs.
  */
-import type { Preferences } from '../../shared/domain'
+import { INITIAL_CACHED_KEYS, type Preferences } from '../../shared/domain'
 import { fail, ok, type Result } from '../../shared/errors'
 import { INVOKE_CHANNELS, type InvokeChannel, type RequestOf, type ResponseOf } from '../../shared/ipc-contract'
 import type { SecureClipboard } from '../clipboard/secure-clipboard'
@@ -34,7 +34,8 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
   const implementations: Implementations = {
     'app:get-initial-state': async () => ({
       session: session.view(),
-      cachedKeys: keys.cached(),
+      cachedKeys: keys.cached(INITIAL_CACHED_KEYS),
+      cachedKeyCount: keys.cachedCount(),
       preferences: state.state.preferences,
       pendingTokens: pending.list()
     }),
@@ -43,6 +44,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     'session:start-sandbox': () => session.startSandbox(),
     'session:sign-out': () => session.signOut(),
     'keys:list': () => keys.list(),
+    'keys:get-cached': async () => keys.cached(),
     'keys:create': ({ name, requestId }) => keys.create(name, requestId),
     'keys:delete': ({ id }) => keys.delete(id),
     'token:list-pending': async () => pending.list(),

@@ -19,6 +19,7 @@ export const requestSchemas = {
   'session:start-sandbox': none,
   'session:sign-out': none,
   'keys:list': none,
+  'keys:get-cached': none,
   'keys:create': z.strictObject({
     // The 255-character rule is the key service's (with a friendly message); this only bounds size.
     name: z.string().max(4096),

@@ -36,12 +36,25 @@ export class KeysService {
     this.#now = deps.now ?? (() => new Date())
   }
 
-  /** The last list fetched for the active account, from disk: no network. */
-  cached(): KeyListView | null {
-    const accountId = this.#deps.session.activeAccountId
-    const cached = accountId ? this.#deps.state.state.keyCache[accountId] : undefined
+  /**
+   * The last list fetched for the active account, from disk: no network. With `newest`, only
+   * that many keys, newest first (the window's default order), for the first paint.
+   */
+  cached(newest?: number): KeyListView | null {
+    const cached = this.#cachedEntry()
     if (!cached) return null
-    return { keys: this.#decorate(cached.keys), fetchedAt: cached.fetchedAt, fromCache: true }
+    const keys = newest === undefined ? cached.keys : newestFirst(cached.keys).slice(0, newest)
+    return { keys: this.#decorate(keys), fetchedAt: cached.fetchedAt, fromCache: true }
+  }
+
+  /** How many keys the cached list has (0 without one). */
+  cachedCount(): number {
+    return this.#cachedEntry()?.keys.length ?? 0
+  }
+
+  #cachedEntry() {
+    const accountId = this.#deps.session.activeAccountId
+    return accountId ? this.#deps.state.state.keyCache[accountId] : undefined
   }
 
   /** Fetches the list. Concurrent callers share one request. */
@@ -180,3 +193,6 @@ export class KeysService {
   }
 }
 
+/** Newest first, ties by id: timestamps are stored as ISO strings in UTC, so they sort as text. */
+const newestFirst = (keys: readonly ApiKey[]): ApiKey[] =>
+  [...keys].sort((a, b) => (a.createdAt === b.createdAt ? b.id - a.id : a.createdAt < b.createdAt ? 1 : -1))

@@ -31,7 +31,7 @@ describe('IPC handlers', () => {
     const result = await app.services.handlers['app:get-initial-state'](undefined)
     expect(result).toEqual({
       ok: true,
-      value: { session: { state: 'signed-out' }, cachedKeys: null, preferences: { clipboardClearSeconds: 60 }, pendingTokens: [] }
+      value: { session: { state: 'signed-out' }, cachedKeys: null, cachedKeyCount: 0, preferences: { clipboardClearSeconds: 60 }, pendingTokens: [] }
     })
     expect(sandbox.server.requests).toHaveLength(0)
   })
@@ -104,5 +104,21 @@ describe('IPC handlers', () => {
       expect(await app.services.handlers['shell:open-external']({ url })).toMatchObject({ ok: false, error: { kind: 'not_allowed' } })
     }
     expect(app.opened).toEqual(['https://docs.autocalls.ai/api-reference'])
+  })
+})
+
+describe('the initial state with a long cached list', () => {
+  it('carries the newest screenful and the full count; keys:get-cached has the rest', async () => {
+    const token = await signIn()
+    sandbox.server.seedKeys(token, 300)
+    const listed = await app.services.handlers['keys:list'](undefined)
+    if (!listed.ok) throw new Error(listed.error.message)
+    const initial = await app.services.handlers['app:get-initial-state'](undefined)
+    if (!initial.ok) throw new Error(initial.error.message)
+    expect(initial.value.cachedKeyCount).toBe(301)
+    const newest = [...listed.value.keys].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id).slice(0, 100)
+    expect(initial.value.cachedKeys?.keys.map((k) => k.id)).toEqual(newest.map((k) => k.id))
+    const whole = await app.services.handlers['keys:get-cached'](undefined)
+    expect(whole.ok && whole.value?.keys).toHaveLength(301)
   })
 })

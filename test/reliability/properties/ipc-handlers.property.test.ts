@@ -33,6 +33,7 @@ const VOID_CHANNELS = new Set<InvokeChannel>([
   'session:start-sandbox',
   'session:sign-out',
   'keys:list',
+  'keys:get-cached',
   'token:list-pending'
 ])
 

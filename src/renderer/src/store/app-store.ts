@@ -192,6 +192,14 @@ export function createAppStore(api: AutocallsApi, early?: EarlyInitialState): St
       if (session.state === 'signed-in') void get().refresh()
     }
 
+    /** Swaps the first screenful for the whole cached list, unless a fresh list came first. */
+    const loadWholeCache = async (epoch: number): Promise<void> => {
+      const whole = await call(() => api.keys.getCached())
+      if (epoch !== sessionEpoch || !whole.ok || !whole.value) return
+      const { keys, fetchedAt } = whole.value
+      set((state) => (state.list.fromCache && state.list.fetchedAt === fetchedAt ? { list: { ...state.list, items: keys } } : {}))
+    }
+
     const fetchList = async (epoch: number): Promise<void> => {
       const session = get().session
       if (session.state !== 'signed-in') return
@@ -228,10 +236,14 @@ export function createAppStore(api: AutocallsApi, early?: EarlyInitialState): St
             set({ phase: 'failed', startError: initial.error })
             return []
           }
-          const { session, pendingTokens } = initial.value
+          const { session, pendingTokens, cachedKeys, cachedKeyCount } = initial.value
           applySession(session)
           set(stateFromInitial(initial.value))
-          if (session.state === 'signed-in') void get().refresh()
+          if (session.state === 'signed-in') {
+            // The initial state carried the first screenful; the rest follows, after the first paint.
+            if (cachedKeys && cachedKeys.keys.length < cachedKeyCount) void loadWholeCache(sessionEpoch)
+            void get().refresh()
+          }
           return pendingTokens
         })()
         return startRun
