@@ -136,9 +136,11 @@ export class KeysService {
       error.mayHaveReachedServer &&
       (error.kind === 'network' || error.kind === 'timeout' || error.kind === 'server' || error.kind === 'bad_response')
     if (!unsure) return error
+    const reason = error.reason.replace(/\.$/, '')
+    const inSentence = /^[A-Z][a-z]/.test(reason) ? reason.charAt(0).toLowerCase() + reason.slice(1) : reason
     return new UserFacingError(
       'create_outcome_unknown',
-      `The server did not confirm the new key (${error.reason.replace(/\.$/, '')}). It may have been created anyway, so do not simply try again: check the refreshed list for “${name}”. If it is there, its token was lost, so delete it and create a new one.`
+      `The server did not confirm the new key (${inSentence}). It may have been created anyway, so do not simply try again: check the refreshed list for “${name}”. If it is there, its token was lost, so delete it and create a new one.`
     )
   }
 
