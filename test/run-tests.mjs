@@ -63,7 +63,7 @@ mkdirSync(join(root, 'test-results'), { recursive: true })
 const jsonReport = join(root, 'test-results', 'vitest.json')
 const vitest = spawnSync(
   bin('vitest'),
-  ['run', '--config', 'test/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonReport}`, ...args],
+  ['run', '--config', 'test/vitest.config.mts', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonReport}`, ...args],
   { cwd: root, stdio: 'inherit', env: process.env }
 )
 

@@ -4,7 +4,6 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { SecretStore } from '../../src/main/vault/secret-store'
 
 export const FAKE_INDEX_HTML = `<!doctype html>
 <html lang="en">
@@ -33,21 +32,7 @@ export async function makeTempDirs(): Promise<{ rendererDir: string; userDataDir
 }
 
 /** The keychain for unit tests: a Map. (The e2e tests use the real keychain.) */
-export class MemoryVault implements SecretStore {
-  readonly entries = new Map<string, string>()
-  async get(account: string) {
-    return this.entries.get(account) ?? null
-  }
-  async set(account: string, secret: string) {
-    this.entries.set(account, secret)
-  }
-  async delete(account: string) {
-    return this.entries.delete(account)
-  }
-  async listAccounts() {
-    return [...this.entries.keys()]
-  }
-}
+export { MemorySecretStore as MemoryVault } from '../support/memory-secret-store'
 
 export interface RawResponse {
   status: number

@@ -9,11 +9,12 @@
  * requests without it, with a foreign Host header (DNS rebinding) or from another origin are
  * refused. A development and test tool: nothing here is part of the packaged app.
  */
+import { mimeTypeFor } from '../../main/electron/app-protocol'
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { dirname, extname, resolve, sep } from 'node:path'
+import { dirname, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createAppServices, type AppServices, type AppServicesOptions } from '../../main/app-services'
 import type { EventSink } from '../../main/ipc/event-sink'
@@ -392,22 +393,5 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | 'too-la
   })
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8'
-}
-
-const contentTypeOf = (file: string): string => CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream'
+// The same types the app's own app:// handler sends.
+const contentTypeOf = mimeTypeFor

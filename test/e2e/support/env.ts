@@ -32,7 +32,7 @@ export async function assertKeychainUsable(): Promise<void> {
     throw new Error(
       `The e2e tests use the real OS keychain, which is not usable here: ${error instanceof Error ? error.message : String(error)}\n` +
         "Run them inside a D-Bus session with an unlocked gnome-keyring, e.g.: dbus-run-session -- bash -c 'export XDG_DATA_HOME=$(mktemp -d); " +
-        "echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; npx vitest run --config test/vitest.config.ts --project e2e'"
+        "echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; npx vitest run --config test/vitest.config.mts --project e2e'"
     )
   }
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vitest/config'
 
-const root = resolve(__dirname, '..')
+const root = resolve(import.meta.dirname, '..')
 
 export default defineConfig({
   root,
