@@ -147,7 +147,7 @@ export function renderKeychain(runs) {
     const reason = value.reason ?? value.session?.reason
     const text =
       answer?.ok === false ? `${code(answer.error.kind)} ${answer.error.message}` : answer?.ok ? `ok, ${state}${reason ? `: “${reason}”` : ''}` : JSON.stringify(answer)
-    const extra = outcome.credentialStillInKeyring ? ' — **but the credential is still in the keyring**' : ''
+    const extra = outcome.credentialStillInKeyring ? ' (the credential stays in the locked keyring, so the app says so rather than claim a sign-out; it stays signed in)' : ''
     const scanned = outcome.scanned ? `${outcome.scanned.files} files, none contains it` : 'none contains it'
     lines.push(`| ${escapeCell(KEYRING_TITLES[run.keyring] ?? run.keyring)} | ${escapeCell(run.scenario)} | ${escapeCell(stable(text) + extra)} | ${escapeCell(scanned)} |`)
   }
