@@ -145,3 +145,30 @@ describe('account popover and focus', () => {
     expect(screen.getByRole('dialog', { name: 'New API key' })).toBeTruthy()
   })
 })
+
+describe('clipboard delay preference', () => {
+  const delaySelect = () => screen.getByRole('combobox', { name: 'Clear copied keys from the clipboard after' }) as HTMLSelectElement
+
+  it('shows the current delay and saves a new one through main', async () => {
+    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
+    const { user } = await renderApp(fake)
+    await waitForListSettled()
+    await user.click(screen.getByRole('button', { name: 'Account' }))
+    expect(delaySelect().value).toBe('60')
+    expect(delaySelect().selectedOptions[0]?.textContent).toBe('1 minute')
+    await user.selectOptions(delaySelect(), '2 minutes')
+    await waitFor(() => expect(fake.calls('preferences.update')).toEqual([[{ clipboardClearSeconds: 120 }]]))
+    await waitFor(() => expect(delaySelect().value).toBe('120'))
+  })
+
+  it('says why when main refuses the change, and keeps the old value', async () => {
+    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
+    fake.failNext('preferences.update', { kind: 'internal', message: 'Could not save the preference.' })
+    const { user } = await renderApp(fake)
+    await waitForListSettled()
+    await user.click(screen.getByRole('button', { name: 'Account' }))
+    await user.selectOptions(delaySelect(), '15 seconds')
+    expect(await screen.findByText('Could not save the preference.')).toBeTruthy()
+    expect(delaySelect().value).toBe('60')
+  })
+})

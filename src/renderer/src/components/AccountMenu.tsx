@@ -3,6 +3,7 @@
  * "Sandbox" badge for the demo account, and "Sign out". Escape or a click outside closes it.
  */
 import { useEffect, useId, useRef, useState } from 'react'
+import type { AppError } from '../../../shared/errors'
 import { DEFAULT_BASE_URL } from '../../../shared/domain'
 import { formatUsd } from '../lib/money-format'
 import { useApp, useAppShallow } from '../store/store-context'
@@ -90,6 +91,7 @@ export function AccountMenu() {
               </>
             )}
           </dl>
+          <ClipboardDelaySetting />
           {signOutError && (
             <p role="alert" className="error-text">
               {signOutError.message}
@@ -111,3 +113,43 @@ export function AccountMenu() {
 }
 
 const initialOf = (name: string): string => (name.trim()[0] ?? '?').toUpperCase()
+
+/** Choices for how long a copied token may stay on the clipboard (main accepts 5–600 s). */
+const CLIPBOARD_DELAYS = [15, 30, 60, 120, 300] as const
+
+const delayLabel = (seconds: number): string => (seconds < 60 ? `${seconds} seconds` : seconds === 60 ? '1 minute' : `${seconds / 60} minutes`)
+
+/** The clipboard-clearing delay, a preference kept by main (not secret). */
+function ClipboardDelaySetting() {
+  const seconds = useApp((state) => state.preferences.clipboardClearSeconds)
+  const setSeconds = useApp((state) => state.setClipboardClearSeconds)
+  const [error, setError] = useState<AppError | null>(null)
+  const id = useId()
+  // A value set elsewhere (an older version, a hand edit) is shown as it is, not silently changed.
+  const choices = CLIPBOARD_DELAYS.includes(seconds as (typeof CLIPBOARD_DELAYS)[number]) ? CLIPBOARD_DELAYS : [...CLIPBOARD_DELAYS, seconds].sort((a, b) => a - b)
+  return (
+    <div className="account-setting">
+      <label htmlFor={id}>Clear copied keys from the clipboard after</label>
+      <select
+        id={id}
+        value={seconds}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onChange={(event) => {
+          setError(null)
+          void setSeconds(Number(event.target.value)).then(setError)
+        }}
+      >
+        {choices.map((choice) => (
+          <option key={choice} value={choice}>
+            {delayLabel(choice)}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <p id={`${id}-error`} role="alert" className="error-text">
+          {error.message}
+        </p>
+      )}
+    </div>
+  )
+}

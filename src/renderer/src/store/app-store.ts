@@ -82,6 +82,8 @@ export interface AppActions {
   deleteKey(key: KeyListItem): Promise<AppError | null>
   copyToken(pendingId: string): Promise<Result<CopyResultView>>
   confirmTokenSaved(pendingId: string): Promise<Result<null>>
+  /** Changes how long a copied token may stay on the clipboard; resolves null or the error. */
+  setClipboardClearSeconds(seconds: number): Promise<AppError | null>
   setFilter(filter: string): void
   /** Sorts by `column`, flipping the direction when it is already the sort column. */
   sortBy(column: SortColumn): void
@@ -285,6 +287,13 @@ export function createAppStore(api: AutocallsApi, early?: EarlyInitialState): St
         }
         applySession(result.value)
         return true
+      },
+
+      setClipboardClearSeconds: async (seconds) => {
+        const result = await call(() => api.preferences.update({ clipboardClearSeconds: seconds }))
+        if (!result.ok) return result.error
+        set({ preferences: result.value })
+        return null
       },
 
       sessionEnded: (reason) => {
