@@ -71,6 +71,12 @@ let summary = ''
 try {
   const report = JSON.parse(readFileSync(jsonReport, 'utf8'))
   summary = `tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests + report.numTodoTests} skipped`
+  // Show which keychain the keychain tests really ran against (their titles name the provider).
+  const keychainTests = report.testResults
+    .flatMap((file) => file.assertionResults)
+    .filter((test) => test.ancestorTitles.some((title) => title.includes('real OS keychain')))
+  console.log(`\nKeychain tests (${keychainTests.length}):`)
+  for (const test of keychainTests) console.log(`  ${test.status === 'passed' ? '✓' : '✗'} ${test.fullName}`)
 } catch {
   summary = 'tests: the JSON report could not be read'
 }
