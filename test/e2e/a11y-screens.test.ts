@@ -2,11 +2,10 @@
  * Every screen and dialog, in light and dark: an axe-core scan (no serious or critical
  * violations) and a screenshot under test-results/screenshots/<state>-<light|dark>.png.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { startE2eWorld, type E2eApp, type E2eWorld, type SandboxAccount } from './support/app'
+import { useE2eWorld, type E2eApp, type SandboxAccount } from './support/app'
 import { expectNoSeriousA11yViolations } from './support/a11y'
-import { cleanupKeychain } from './support/env'
 import { screenshotBothSchemes, setColorScheme } from './support/screenshots'
 import {
   copyOnceDialog,
@@ -21,22 +20,8 @@ import {
   waitUntil
 } from './support/ui'
 
-let world: E2eWorld
 let app: E2eApp | undefined
-
-beforeAll(async () => {
-  world = await startE2eWorld()
-})
-afterAll(async () => {
-  await world?.close()
-})
-afterEach(async () => {
-  const problems = app?.pageProblems ?? []
-  await app?.close()
-  app = undefined
-  await cleanupKeychain()
-  expect(problems, 'page errors or CSP violations').toEqual([])
-})
+const e2e = useE2eWorld()
 
 /** Scans in light and dark (colour contrast differs) and writes both screenshots. */
 async function checkState(page: Page, name: string, failures: string[], { screenshot = true } = {}): Promise<void> {
@@ -56,16 +41,16 @@ const KEY_NAMES = ['Production CRM', 'Staging server', 'Zapier integration', 'An
 
 /** An account with realistic key names; some keys have been used. */
 async function realisticAccount(): Promise<SandboxAccount> {
-  const account = world.newAccount({ name: 'Jordan Rivera', totalBalance: 248.75 })
+  const account = e2e.world.newAccount({ name: 'Jordan Rivera', totalBalance: 248.75 })
   for (const [index, name] of KEY_NAMES.entries()) {
-    const response = await fetch(`${world.sandbox.baseUrl}/user/api-keys`, {
+    const response = await fetch(`${e2e.world.sandbox.baseUrl}/user/api-keys`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${account.token}`, Accept: 'application/json', 'Content-Type': 'application/json' },
       body: JSON.stringify({ name })
     })
     const { api_key } = (await response.json()) as { api_key: { token: string } }
     if (index % 2 === 0) {
-      await fetch(`${world.sandbox.baseUrl}/user/me`, { headers: { Authorization: `Bearer ${api_key.token}`, Accept: 'application/json' } })
+      await fetch(`${e2e.world.sandbox.baseUrl}/user/me`, { headers: { Authorization: `Bearer ${api_key.token}`, Accept: 'application/json' } })
     }
   }
   return account
@@ -74,12 +59,12 @@ async function realisticAccount(): Promise<SandboxAccount> {
 describe('accessibility and screenshots', () => {
   it('sign-in screen: empty, and with Advanced open and an error', async () => {
     const failures: string[] = []
-    app = await world.freshApp()
+    app = await e2e.world.freshApp()
     const { page } = app
     await signInScreen(page).heading.waitFor()
     await checkState(page, 'sign-in', failures)
 
-    await submitSignIn(page, { baseUrl: world.sandbox.baseUrl, apiKey: '12|notAValidKeyxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' })
+    await submitSignIn(page, { baseUrl: e2e.world.sandbox.baseUrl, apiKey: '12|notAValidKeyxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' })
     await waitForText(signInScreen(page).alerts, 'That API key was not accepted.')
     await checkState(page, 'sign-in-error', failures)
 
@@ -94,10 +79,10 @@ describe('accessibility and screenshots', () => {
   it('main screen: list, account, no match, refresh error, empty list', async () => {
     const failures: string[] = []
     const account = await realisticAccount()
-    app = await world.freshApp()
+    app = await e2e.world.freshApp()
     const { page } = app
     const screen = mainScreen(page)
-    await signIn(page, { baseUrl: world.sandbox.baseUrl, apiKey: account.token })
+    await signIn(page, { baseUrl: e2e.world.sandbox.baseUrl, apiKey: account.token })
     await waitUntil(() => visibleKeyNames(page), (n) => n.length === KEY_NAMES.length + 1, 'all keys')
     await waitForText(screen.status, 'Updated just now')
     await checkState(page, 'keys', failures)
@@ -113,13 +98,13 @@ describe('accessibility and screenshots', () => {
     await checkState(page, 'no-match', failures, { screenshot: false })
     await screen.filter.fill('')
 
-    world.sandbox.faults.add({ method: 'GET', path: '/user/api-keys', times: 3, fault: { type: 'status', status: 503 } })
+    e2e.world.sandbox.faults.add({ method: 'GET', path: '/user/api-keys', times: 3, fault: { type: 'status', status: 503 } })
     await screen.refresh.click()
     await waitForText(screen.alerts, 'Could not refresh', 15_000)
     await checkState(page, 'refresh-error', failures)
-    world.sandbox.faults.clear()
+    e2e.world.sandbox.faults.clear()
 
-    world.sandbox.faults.add({ method: 'GET', path: '/user/api-keys', fault: { type: 'malformed', status: 200, contentType: 'application/json', body: '{"api_keys":[]}' } })
+    e2e.world.sandbox.faults.add({ method: 'GET', path: '/user/api-keys', fault: { type: 'malformed', status: 200, contentType: 'application/json', body: '{"api_keys":[]}' } })
     await screen.refresh.click()
     await waitForText(page.locator('body'), 'No API keys yet')
     expect(await screen.createFirstKey.isVisible()).toBe(true)
@@ -129,11 +114,11 @@ describe('accessibility and screenshots', () => {
 
   it('loading: the first list while it is on its way', async () => {
     const failures: string[] = []
-    const account = world.newAccount({ keys: 3 })
-    app = await world.freshApp()
+    const account = e2e.world.newAccount({ keys: 3 })
+    app = await e2e.world.freshApp()
     const { page } = app
-    world.sandbox.faults.add({ method: 'GET', path: '/user/api-keys', fault: { type: 'latency', ms: 3000 } })
-    await submitSignIn(page, { baseUrl: world.sandbox.baseUrl, apiKey: account.token })
+    e2e.world.sandbox.faults.add({ method: 'GET', path: '/user/api-keys', fault: { type: 'latency', ms: 3000 } })
+    await submitSignIn(page, { baseUrl: e2e.world.sandbox.baseUrl, apiKey: account.token })
     await waitForText(mainScreen(page).status, 'Loading keys…')
     await checkState(page, 'loading', failures)
     await waitUntil(() => visibleKeyNames(page), (n) => n.length === 4, 'the list after the delay', 10_000)
@@ -143,10 +128,10 @@ describe('accessibility and screenshots', () => {
   it('dialogs: new key (and its field error), copy once, delete, delete own key', async () => {
     const failures: string[] = []
     const account = await realisticAccount()
-    app = await world.freshApp()
+    app = await e2e.world.freshApp()
     const { page } = app
     const screen = mainScreen(page)
-    await signIn(page, { baseUrl: world.sandbox.baseUrl, apiKey: account.token })
+    await signIn(page, { baseUrl: e2e.world.sandbox.baseUrl, apiKey: account.token })
     await waitUntil(() => visibleKeyNames(page), (n) => n.length === KEY_NAMES.length + 1, 'all keys')
 
     await screen.newKey.click()
@@ -155,7 +140,7 @@ describe('accessibility and screenshots', () => {
     await form.name.fill('Billing webhook')
     await checkState(page, 'new-key', failures)
 
-    world.sandbox.faults.add({
+    e2e.world.sandbox.faults.add({
       method: 'POST',
       path: '/user/api-keys',
       fault: {

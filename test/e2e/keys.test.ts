@@ -3,11 +3,11 @@
  * sandbox API: list, filter, sort, create, copy, confirm, delete, delete own key, and the error
  * paths (422, 429, server down) on the main screen.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { accountIdFor } from '../../src/main/services/session-service'
 import { startSandbox } from '../../src/sandbox/index'
-import { startE2eWorld, type E2eApp, type E2eWorld, type SandboxAccount } from './support/app'
-import { cleanupKeychain, e2eVault } from './support/env'
+import { useE2eWorld, type E2eApp, type SandboxAccount } from './support/app'
+import { e2eVault } from './support/env'
 import { dumpWebStorage, findSecretInPage } from './support/secrets'
 import {
   copyOnceDialog,
@@ -23,28 +23,14 @@ import {
 
 const TOKEN_PATTERN = /^\d+\|[A-Za-z0-9]{40,48}$/
 
-let world: E2eWorld
 let app: E2eApp | undefined
-
-beforeAll(async () => {
-  world = await startE2eWorld()
-})
-afterAll(async () => {
-  await world?.close()
-})
-afterEach(async () => {
-  const problems = app?.pageProblems ?? []
-  await app?.close()
-  app = undefined
-  await cleanupKeychain()
-  expect(problems, 'page errors or CSP violations').toEqual([])
-})
+const e2e = useE2eWorld()
 
 /** A fresh app signed in to a new sandbox account with `keys` seeded keys plus its sign-in key. */
 async function signedIn(keys: number, options: { keyPrefix?: string } = {}): Promise<{ app: E2eApp; account: SandboxAccount }> {
-  const account = world.newAccount({ keys, ...options })
-  app = await world.freshApp()
-  await signIn(app.page, { baseUrl: world.sandbox.baseUrl, apiKey: account.token })
+  const account = e2e.world.newAccount({ keys, ...options })
+  app = await e2e.world.freshApp()
+  await signIn(app.page, { baseUrl: e2e.world.sandbox.baseUrl, apiKey: account.token })
   await waitUntil(() => visibleKeyNames(app!.page), (names) => names.length >= Math.min(keys + 1, 5), 'the key list')
   return { app, account }
 }
@@ -62,7 +48,7 @@ describe('list', () => {
   it('lists the keys newest first, marks the app’s own key, and shows ids and usage', async () => {
     const { app, account } = await signedIn(4)
     const screen = mainScreen(app.page)
-    const expected = world.sandbox
+    const expected = e2e.world.sandbox
       .listKeysOf(account.token)
       .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id)
     await waitUntil(() => visibleKeyNames(app.page), (names) => names.length === 5, 'five rows')
@@ -121,7 +107,7 @@ describe('filter and sort', () => {
   it('sorts by a column and flips direction on a second click', async () => {
     const { app, account } = await signedIn(5)
     const screen = mainScreen(app.page)
-    const keys = world.sandbox.listKeysOf(account.token)
+    const keys = e2e.world.sandbox.listKeysOf(account.token)
     const byName = keys.map((k) => k.name).sort((a, b) => a.localeCompare(b))
 
     await screen.sortButton('Name').click()
@@ -165,7 +151,7 @@ describe('create, copy, confirm', () => {
     expect(await copy.token.getAttribute('readonly')).not.toBeNull()
     await waitForText(copy.dialog, 'This key will not be shown again.')
     await waitForText(copy.dialog, 'CI deploy key')
-    const created = world.sandbox.listKeysOf(account.token).find((k) => k.name === 'CI deploy key')
+    const created = e2e.world.sandbox.listKeysOf(account.token).find((k) => k.name === 'CI deploy key')
     expect(created).toBeDefined()
     expect(token.startsWith(`${created!.id}|`)).toBe(true)
 
@@ -199,17 +185,17 @@ describe('create, copy, confirm', () => {
   it('creates one key for a double click on Create key', async () => {
     const { app, account } = await signedIn(0)
     const { page } = app
-    world.sandbox.resetRequests()
+    e2e.world.sandbox.resetRequests()
     // A slow server widens the window for a second submission.
-    world.sandbox.faults.add({ method: 'POST', path: '/user/api-keys', fault: { type: 'latency', ms: 500 } })
+    e2e.world.sandbox.faults.add({ method: 'POST', path: '/user/api-keys', fault: { type: 'latency', ms: 500 } })
     await mainScreen(page).newKey.click()
     const form = newKeyDialog(page)
     await form.name.fill('Double click')
     await form.create.dblclick()
     await page.keyboard.press('Enter')
     await copyOnceDialog(page).dialog.waitFor()
-    expect(world.sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(1)
-    expect(world.sandbox.listKeysOf(account.token).filter((k) => k.name === 'Double click')).toHaveLength(1)
+    expect(e2e.world.sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(1)
+    expect(e2e.world.sandbox.listKeysOf(account.token).filter((k) => k.name === 'Double click')).toHaveLength(1)
     expect(await copyOnceDialog(page).dialog.count()).toBe(1)
   })
 
@@ -250,8 +236,8 @@ describe('create, copy, confirm', () => {
   it('shows a 422 under the Name field and keeps the dialog open', async () => {
     const { app, account } = await signedIn(0)
     const { page } = app
-    const before = world.sandbox.listKeysOf(account.token).length
-    world.sandbox.faults.add({
+    const before = e2e.world.sandbox.listKeysOf(account.token).length
+    e2e.world.sandbox.faults.add({
       method: 'POST',
       path: '/user/api-keys',
       fault: {
@@ -271,15 +257,15 @@ describe('create, copy, confirm', () => {
     expect(description).toContain('The name has already been taken.')
     expect(await form.dialog.isVisible()).toBe(true)
     expect(await copyOnceDialog(page).dialog.count()).toBe(0)
-    expect(world.sandbox.listKeysOf(account.token)).toHaveLength(before)
+    expect(e2e.world.sandbox.listKeysOf(account.token)).toHaveLength(before)
   })
 
   it('shows a 429 with the wait, creates nothing, and does not retry on its own', async () => {
     const { app, account } = await signedIn(0)
     const { page } = app
-    const before = world.sandbox.listKeysOf(account.token).length
-    world.sandbox.faults.add({ method: 'POST', path: '/user/api-keys', fault: { type: 'rate-limit', retryAfterSeconds: 30 } })
-    world.sandbox.resetRequests()
+    const before = e2e.world.sandbox.listKeysOf(account.token).length
+    e2e.world.sandbox.faults.add({ method: 'POST', path: '/user/api-keys', fault: { type: 'rate-limit', retryAfterSeconds: 30 } })
+    e2e.world.sandbox.resetRequests()
     await mainScreen(page).newKey.click()
     const form = newKeyDialog(page)
     await form.name.fill('Too fast')
@@ -287,8 +273,8 @@ describe('create, copy, confirm', () => {
     await waitForText(form.alerts, /30 seconds/)
     expect(await form.dialog.isVisible()).toBe(true)
     expect(await form.create.isEnabled()).toBe(true)
-    expect(world.sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(1)
-    expect(world.sandbox.listKeysOf(account.token)).toHaveLength(before)
+    expect(e2e.world.sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(1)
+    expect(e2e.world.sandbox.listKeysOf(account.token)).toHaveLength(before)
   })
 })
 
@@ -296,7 +282,7 @@ describe('refresh errors', () => {
   it('keeps the list and shows a banner when a refresh is rate-limited (429), then recovers', async () => {
     const { app } = await signedIn(2)
     const screen = mainScreen(app.page)
-    world.sandbox.faults.add({ method: 'GET', path: '/user/api-keys', fault: { type: 'rate-limit', retryAfterSeconds: 30 } })
+    e2e.world.sandbox.faults.add({ method: 'GET', path: '/user/api-keys', fault: { type: 'rate-limit', retryAfterSeconds: 30 } })
     await screen.refresh.click()
     await waitForText(screen.alerts, /30 seconds/)
     expect(await visibleKeyNames(app.page)).toHaveLength(3)
@@ -310,7 +296,7 @@ describe('refresh errors', () => {
     try {
       const { token } = own.createAccount({ name: 'Down Test', email: 'down@example.test', totalBalance: 1 })
       own.seedKeys(token, 2)
-      app = await world.freshApp()
+      app = await e2e.world.freshApp()
       const screen = mainScreen(app.page)
       await signIn(app.page, { baseUrl: own.baseUrl, apiKey: token })
       await waitUntil(() => visibleKeyNames(app!.page), (n) => n.length === 3, 'three keys')
@@ -332,7 +318,7 @@ describe('delete', () => {
     const { app, account } = await signedIn(3)
     const { page } = app
     const screen = mainScreen(page)
-    const target = world.sandbox.listKeysOf(account.token).find((k) => k.name === 'Seeded key 2')!
+    const target = e2e.world.sandbox.listKeysOf(account.token).find((k) => k.name === 'Seeded key 2')!
 
     await screen.deleteButton('Seeded key 2').click()
     const dialog = deleteDialog(page)
@@ -343,19 +329,19 @@ describe('delete', () => {
     await dialog.cancel.click()
     await dialog.dialog.waitFor({ state: 'detached' })
     expect(await activeElementLabel(app)).toBe('Delete Seeded key 2')
-    expect(world.sandbox.listKeysOf(account.token).some((k) => k.id === target.id)).toBe(true)
+    expect(e2e.world.sandbox.listKeysOf(account.token).some((k) => k.id === target.id)).toBe(true)
 
     await screen.deleteButton('Seeded key 2').click()
     await dialog.confirmDelete.click()
     await dialog.dialog.waitFor({ state: 'detached' })
     await waitUntil(() => visibleKeyNames(page), (n) => !n.includes('Seeded key 2') && n.length === 3, 'the row to go')
-    expect(world.sandbox.listKeysOf(account.token).some((k) => k.id === target.id)).toBe(false)
+    expect(e2e.world.sandbox.listKeysOf(account.token).some((k) => k.id === target.id)).toBe(false)
   })
 
   it('deleting the app’s own key needs its name typed, then signs out and clears the keychain', async () => {
     const { app, account } = await signedIn(1)
     const { page } = app
-    const accountId = accountIdFor(world.sandbox.baseUrl, account.email)
+    const accountId = accountIdFor(e2e.world.sandbox.baseUrl, account.email)
     expect(await e2eVault().get(accountId)).toBe(account.token)
 
     await mainScreen(page).deleteButton('Sign-in key').click()
@@ -371,7 +357,7 @@ describe('delete', () => {
 
     await signInScreen(page).heading.waitFor()
     await waitForText(signInScreen(page).alerts, 'You deleted the key this app signed in with, so you have been signed out.')
-    expect(world.sandbox.requests.some((r) => r.method === 'DELETE' && r.status === 200)).toBe(true)
+    expect(e2e.world.sandbox.requests.some((r) => r.method === 'DELETE' && r.status === 200)).toBe(true)
     expect(await e2eVault().get(accountId)).toBeNull()
     expect(await findSecretInPage(page, account.token)).toEqual([])
   })

@@ -4,34 +4,19 @@
  */
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { accountIdFor } from '../../src/main/services/session-service'
 import { refusedBaseUrl } from '../../src/sandbox/index'
-import { startE2eWorld, type E2eApp, type E2eWorld } from './support/app'
-import { cleanupKeychain, e2eVault } from './support/env'
+import { useE2eWorld, type E2eApp } from './support/app'
+import { e2eVault } from './support/env'
 import { findSecretInPage } from './support/secrets'
 import { mainScreen, signIn, signInScreen, signOutViaAccountMenu, submitSignIn, visibleKeyNames, waitForText, waitUntil } from './support/ui'
 
 const WRONG_KEY_MESSAGE =
   'That API key was not accepted. Check that you copied the whole key, and that it has not been deleted.'
 
-let world: E2eWorld
 let app: E2eApp | undefined
-
-beforeAll(async () => {
-  world = await startE2eWorld()
-})
-afterAll(async () => {
-  await world?.close()
-})
-afterEach(async () => {
-  const problems = app?.pageProblems ?? []
-  await app?.close()
-  app = undefined
-  // Each test starts with no entry under the tests' keychain service.
-  await cleanupKeychain()
-  expect(problems, 'page errors or CSP violations').toEqual([])
-})
+const e2e = useE2eWorld()
 
 async function userDataText(dir: string): Promise<string> {
   const parts: string[] = []
@@ -43,8 +28,8 @@ async function userDataText(dir: string): Promise<string> {
 
 describe('sign in', () => {
   it('signs in through Advanced → API base URL, keeps the key only in the keychain, and restores it after a restart', async () => {
-    const account = world.newAccount({ keys: 2 })
-    app = await world.freshApp()
+    const account = e2e.world.newAccount({ keys: 2 })
+    app = await e2e.world.freshApp()
     const { page } = app
     const form = signInScreen(page)
     await form.heading.waitFor()
@@ -55,12 +40,12 @@ describe('sign in', () => {
     expect(await form.baseUrl.inputValue()).toBe('https://app.autocalls.ai/api')
     expect(await form.apiKey.getAttribute('type')).toBe('password')
 
-    await signIn(page, { baseUrl: world.sandbox.baseUrl, apiKey: account.token })
+    await signIn(page, { baseUrl: e2e.world.sandbox.baseUrl, apiKey: account.token })
     await waitUntil(() => visibleKeyNames(page), (names) => names.length === 3, 'three keys')
     expect(await visibleKeyNames(page)).toEqual(['Sign-in key', 'Seeded key 2', 'Seeded key 1'])
 
     // The credential is in the real keychain, under this account and server, and nowhere else.
-    const accountId = accountIdFor(world.sandbox.baseUrl, account.email)
+    const accountId = accountIdFor(e2e.world.sandbox.baseUrl, account.email)
     expect(await e2eVault().get(accountId)).toBe(account.token)
     expect(await userDataText(app.userDataDir)).not.toContain(account.token)
     expect(await findSecretInPage(page, account.token)).toEqual([])
@@ -74,7 +59,7 @@ describe('sign in', () => {
   })
 
   it('shows the wrong-key message, stores nothing, and toggles the key visibility', async () => {
-    app = await world.freshApp()
+    app = await e2e.world.freshApp()
     const { page } = app
     const form = signInScreen(page)
     await form.apiKey.fill('999|thisIsNotAValidKeyAtAllxxxxxxxxxxxxxxxxxxx')
@@ -85,7 +70,7 @@ describe('sign in', () => {
     expect(await form.showApiKey.getAttribute('aria-pressed')).toBe('false')
     expect(await form.apiKey.getAttribute('type')).toBe('password')
 
-    await submitSignIn(page, { baseUrl: world.sandbox.baseUrl, apiKey: '999|thisIsNotAValidKeyAtAllxxxxxxxxxxxxxxxxxxx' })
+    await submitSignIn(page, { baseUrl: e2e.world.sandbox.baseUrl, apiKey: '999|thisIsNotAValidKeyAtAllxxxxxxxxxxxxxxxxxxx' })
     await waitForText(form.alerts, WRONG_KEY_MESSAGE)
     expect(await form.heading.isVisible()).toBe(true)
     expect(await form.signIn.isEnabled()).toBe(true)
@@ -95,8 +80,8 @@ describe('sign in', () => {
   it('says which host could not be reached when the server is down', async () => {
     const down = await refusedBaseUrl()
     const host = new URL(down).host
-    app = await world.freshApp()
-    await submitSignIn(app.page, { baseUrl: down, apiKey: world.newAccount().token })
+    app = await e2e.world.freshApp()
+    await submitSignIn(app.page, { baseUrl: down, apiKey: e2e.world.newAccount().token })
     const text = await waitForText(signInScreen(app.page).alerts, `Could not reach ${host}`, 15_000)
     expect(text).toContain('the connection was refused')
     expect(await signInScreen(app.page).signIn.isEnabled()).toBe(true)
@@ -104,10 +89,10 @@ describe('sign in', () => {
   })
 
   it('links a base-URL field error to its field', async () => {
-    app = await world.freshApp()
+    app = await e2e.world.freshApp()
     const { page } = app
     const form = signInScreen(page)
-    await submitSignIn(page, { baseUrl: 'http://example.com/api', apiKey: world.newAccount().token })
+    await submitSignIn(page, { baseUrl: 'http://example.com/api', apiKey: e2e.world.newAccount().token })
     await waitUntil(() => form.baseUrl.getAttribute('aria-invalid'), (v) => v === 'true', 'aria-invalid on the base URL field')
     const describedBy = (await form.baseUrl.getAttribute('aria-describedby')) ?? ''
     expect(describedBy).not.toBe('')
@@ -119,13 +104,13 @@ describe('sign in', () => {
   })
 
   it('"Try the sandbox" signs in to a fresh demo account without touching the keychain', async () => {
-    app = await world.freshApp()
+    app = await e2e.world.freshApp()
     const { page } = app
     await signInScreen(page).trySandbox.click()
     await mainScreen(page).heading.waitFor({ timeout: 15_000 })
     await waitUntil(() => visibleKeyNames(page), (names) => names.length === 3, 'the demo keys')
     expect(new Set(await visibleKeyNames(page))).toEqual(new Set(['Sign-in key', 'Development API Key', 'Production API Key']))
-    expect(world.trySandboxes).toHaveLength(1)
+    expect(e2e.world.trySandboxes).toHaveLength(1)
 
     const screen = mainScreen(page)
     await screen.account.click()
@@ -141,11 +126,11 @@ describe('sign in', () => {
 
 describe('session', () => {
   it('shows the account, and signing out removes the key from the keychain for good', async () => {
-    const account = world.newAccount({ keys: 1, name: 'Ada Lovelace', totalBalance: 1234.5 })
-    app = await world.freshApp()
+    const account = e2e.world.newAccount({ keys: 1, name: 'Ada Lovelace', totalBalance: 1234.5 })
+    app = await e2e.world.freshApp()
     const { page } = app
-    await signIn(page, { baseUrl: world.sandbox.baseUrl, apiKey: account.token })
-    const accountId = accountIdFor(world.sandbox.baseUrl, account.email)
+    await signIn(page, { baseUrl: e2e.world.sandbox.baseUrl, apiKey: account.token })
+    const accountId = accountIdFor(e2e.world.sandbox.baseUrl, account.email)
     expect(await e2eVault().listAccounts()).toContain(accountId)
 
     await mainScreen(page).account.click()
@@ -166,14 +151,14 @@ describe('session', () => {
   })
 
   it('returns to sign-in with the reason when the key is revoked elsewhere', async () => {
-    const account = world.newAccount({ keys: 1 })
-    app = await world.freshApp()
+    const account = e2e.world.newAccount({ keys: 1 })
+    app = await e2e.world.freshApp()
     const { page } = app
-    await signIn(page, { baseUrl: world.sandbox.baseUrl, apiKey: account.token })
+    await signIn(page, { baseUrl: e2e.world.sandbox.baseUrl, apiKey: account.token })
     await waitUntil(() => visibleKeyNames(page), (names) => names.length === 2, 'two keys')
     // Someone deletes the app's key from another device.
-    const own = world.sandbox.listKeysOf(account.token).find((k) => k.name === 'Sign-in key')!
-    const response = await fetch(`${world.sandbox.baseUrl}/user/api-keys/${own.id}`, {
+    const own = e2e.world.sandbox.listKeysOf(account.token).find((k) => k.name === 'Sign-in key')!
+    const response = await fetch(`${e2e.world.sandbox.baseUrl}/user/api-keys/${own.id}`, {
       method: 'DELETE',
       headers: { Authorization: `Bearer ${account.token}`, Accept: 'application/json' }
     })
@@ -182,6 +167,6 @@ describe('session', () => {
     await mainScreen(page).refresh.click()
     await signInScreen(page).heading.waitFor()
     await waitForText(signInScreen(page).alerts, /rejected by the server|deleted or revoked/)
-    expect(await e2eVault().listAccounts()).not.toContain(accountIdFor(world.sandbox.baseUrl, account.email))
+    expect(await e2eVault().listAccounts()).not.toContain(accountIdFor(e2e.world.sandbox.baseUrl, account.email))
   })
 })

@@ -14,6 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ConsoleMessage, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import { startPreviewServer, type PreviewServer, type PreviewServerOptions } from '../../../src/preview/server/preview-server'
 import { startSandbox, type SandboxOptions, type SandboxServer } from '../../../src/sandbox/index'
 import { launchBrowser, type E2eBrowser, type LaunchOptions } from './browser'
@@ -54,6 +55,8 @@ export interface E2eWorld {
   newAccount(options?: { keys?: number; name?: string; totalBalance?: number; keyPrefix?: string }): SandboxAccount
   /** A fresh app: new userData folder, new preview server, a page on it showing the first screen. */
   freshApp(options?: Partial<Omit<PreviewServerOptions, 'userDataDir' | 'rendererDir'>>): Promise<E2eApp>
+  /** Closes every app opened so far and returns the page problems they saw. */
+  closeApps(): Promise<string[]>
   close(): Promise<void>
 }
 
@@ -142,8 +145,13 @@ export async function startE2eWorld(options: WorldOptions = {}): Promise<E2eWorl
       await waitForAppPainted(page)
       return app
     },
-    async close() {
+    async closeApps() {
+      const problems = [...apps].flatMap((app) => app.pageProblems)
       for (const app of [...apps]) await app.close().catch(() => undefined)
+      return problems
+    },
+    async close() {
+      await world.closeApps()
       await browser.close()
       await Promise.all(trySandboxes.map((s) => s.close()))
       await sandbox.close()
@@ -152,6 +160,32 @@ export async function startE2eWorld(options: WorldOptions = {}): Promise<E2eWorl
     }
   }
   return world
+}
+
+/**
+ * One world per test file, with the usual hooks: started before the tests; after each test every
+ * app it opened is closed, the tests' keychain entries are removed and its pages must have seen
+ * no error or CSP violation; closed after the last test.
+ */
+export function useE2eWorld(options: WorldOptions = {}): { readonly world: E2eWorld } {
+  let started: E2eWorld | undefined
+  beforeAll(async () => {
+    started = await startE2eWorld(options)
+  })
+  afterAll(async () => {
+    await started?.close()
+  })
+  afterEach(async () => {
+    const problems = (await started?.closeApps()) ?? []
+    await cleanupKeychain()
+    expect(problems, 'page errors or CSP violations').toEqual([])
+  })
+  return {
+    get world() {
+      if (!started) throw new Error('The e2e world starts in beforeAll: use it inside tests.')
+      return started
+    }
+  }
 }
 
 /** The first paint: either screen's level-1 heading. */
