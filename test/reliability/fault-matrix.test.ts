@@ -68,6 +68,14 @@ interface FaultCase {
 
 const HOST = String.raw`127\.0\.0\.1:\d+`
 const MAY_EXIST = /It may have been created anyway, so do not simply try again: check the refreshed list for “.+”/
+
+/** The parts of an error the table records. */
+const errorFacts = (error: AppError) => ({
+  kind: error.kind,
+  message: error.message,
+  ...(error.status === undefined ? {} : { status: error.status }),
+  ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds })
+})
 const ALL: Op[] = OPS
 
 const CASES: FaultCase[] = [
@@ -434,10 +442,7 @@ describe.each(CASES)('fault: $label', (c) => {
     expect(again).toMatchObject({ ok: true, value: { state: 'signed-in', verified: true } })
     record(c.id, 'sign-in', {
       applicable: true,
-      kind: error.kind,
-      message: error.message,
-      ...(error.status === undefined ? {} : { status: error.status }),
-      ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+      ...errorFacts(error),
       requestsSent,
       requestsReceived,
       waitsMs,
@@ -493,10 +498,7 @@ describe.each(CASES)('fault: $label', (c) => {
     expect(await handlerCall.restore(w)).toMatchObject({ ok: true, value: { state: 'signed-in', verified: true } })
     record(c.id, 'restore', {
       applicable: true,
-      kind: error.kind,
-      message: error.message,
-      ...(error.status === undefined ? {} : { status: error.status }),
-      ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+      ...errorFacts(error),
       requestsSent,
       requestsReceived,
       waitsMs,
@@ -559,10 +561,7 @@ describe.each(CASES)('fault: $label', (c) => {
     expect(after.keys.map((k) => k.id)).toEqual(sandbox.listKeysOf(w.token).map((k) => k.id))
     record(c.id, 'list', {
       applicable: true,
-      kind: error.kind,
-      message: error.message,
-      ...(error.status === undefined ? {} : { status: error.status }),
-      ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+      ...errorFacts(error),
       requestsSent,
       requestsReceived,
       waitsMs,
@@ -728,10 +727,7 @@ describe.each(CASES)('fault: $label', (c) => {
     expect(list.keys.map((k) => k.id)).toEqual(remaining)
     record(c.id, 'delete', {
       applicable: true,
-      kind: error.kind,
-      message: error.message,
-      ...(error.status === undefined ? {} : { status: error.status }),
-      ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+      ...errorFacts(error),
       requestsSent,
       requestsReceived,
       waitsMs,
