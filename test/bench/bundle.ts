@@ -143,16 +143,7 @@ export async function buildFloor(build: Record<string, unknown> = {}): Promise<T
     join(rendererRoot, 'main.jsx'),
     "import { createRoot } from 'react-dom/client'\n\ncreateRoot(document.getElementById('root')).render(<h1>Hello</h1>)\n"
   )
-  const outDir = join(base, 'out')
-  const app = await projectRendererConfig()
-  const config = await resolveRendererBuild({ ...app, root: rendererRoot }, base, { ...build, outDir, emptyOutDir: true })
-  try {
-    await viteBuild(config)
-  } catch (error) {
-    await rm(base, { recursive: true, force: true })
-    throw error
-  }
-  return { dir: outDir, cleanup: () => rm(base, { recursive: true, force: true }) }
+  return buildIntoTemp(base, rendererRoot, base, build)
 }
 
 /** The app's renderer built from electron.vite.config.ts with build overrides, into a temp folder. */
@@ -167,17 +158,23 @@ export function buildAppRendererVariant(build: Record<string, unknown>): Promise
  */
 export async function buildRendererSource(rendererRoot: string, build: Record<string, unknown>): Promise<TempBuild> {
   const base = await mkdtemp(join(tmpdir(), 'autocalls-bench-renderer-'))
+  return buildIntoTemp(base, rendererRoot, resolve(rendererRoot, '../..'), build)
+}
+
+/** Builds `rendererRoot` with the project's renderer config into `<base>/out`; removes `base` if the build fails. */
+async function buildIntoTemp(base: string, rendererRoot: string, projectRoot: string, build: Record<string, unknown>): Promise<TempBuild> {
   const outDir = join(base, 'out')
-  const config = await resolveRendererBuild({ ...(await projectRendererConfig()), root: rendererRoot }, resolve(rendererRoot, '../..'), {
-    ...build,
-    outDir,
-    emptyOutDir: true
-  })
+  const cleanup = () => rm(base, { recursive: true, force: true })
   try {
+    const config = await resolveRendererBuild({ ...(await projectRendererConfig()), root: rendererRoot }, projectRoot, {
+      ...build,
+      outDir,
+      emptyOutDir: true
+    })
     await viteBuild(config)
   } catch (error) {
-    await rm(base, { recursive: true, force: true })
+    await cleanup()
     throw error
   }
-  return { dir: outDir, cleanup: () => rm(base, { recursive: true, force: true }) }
+  return { dir: outDir, cleanup }
 }

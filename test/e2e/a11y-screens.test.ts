@@ -2,6 +2,7 @@
  * Every screen and dialog, in light and dark: an axe-core scan (no serious or critical
  * violations) and a screenshot under test-results/screenshots/<state>-<light|dark>.png.
  */
+import { NAME_TAKEN_422 } from '../support/sandbox-fixture'
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { useE2eWorld, type E2eApp, type SandboxAccount } from './support/app'
@@ -143,12 +144,7 @@ describe('accessibility and screenshots', () => {
     e2e.world.sandbox.faults.add({
       method: 'POST',
       path: '/user/api-keys',
-      fault: {
-        type: 'status',
-        status: 422,
-        contentType: 'application/json',
-        body: JSON.stringify({ message: 'The name has already been taken.', errors: { name: ['The name has already been taken.'] } })
-      }
+      fault: NAME_TAKEN_422
     })
     await form.create.click()
     await waitUntil(() => form.name.getAttribute('aria-invalid'), (v) => v === 'true', 'the field error')

@@ -3,6 +3,7 @@
  * sandbox API: list, filter, sort, create, copy, confirm, delete, delete own key, and the error
  * paths (422, 429, server down) on the main screen.
  */
+import { NAME_TAKEN_422 } from '../support/sandbox-fixture'
 import { describe, expect, it } from 'vitest'
 import { accountIdFor } from '../../src/main/services/session-service'
 import { startSandbox } from '../../src/sandbox/index'
@@ -240,12 +241,7 @@ describe('create, copy, confirm', () => {
     e2e.world.sandbox.faults.add({
       method: 'POST',
       path: '/user/api-keys',
-      fault: {
-        type: 'status',
-        status: 422,
-        contentType: 'application/json',
-        body: JSON.stringify({ message: 'The name has already been taken.', errors: { name: ['The name has already been taken.'] } })
-      }
+      fault: NAME_TAKEN_422
     })
     await mainScreen(page).newKey.click()
     const form = newKeyDialog(page)

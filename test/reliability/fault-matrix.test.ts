@@ -14,6 +14,7 @@
  *
  * Each cell is written to test-results/reliability/fault-table.json (+ .md) for the README.
  */
+import { NAME_TAKEN_422 } from '../support/sandbox-fixture'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_RETRY_POLICY } from '../../src/main/api/retry-policy'
 import { REVOKED_REASON } from '../../src/main/services/session-service'
@@ -252,11 +253,7 @@ const CASES: FaultCase[] = [
     id: '422-create',
     label: 'HTTP 422 on create',
     injected: 'sandbox fault `status` 422 with Laravel’s validation body for `name`',
-    fault: {
-      type: 'status',
-      status: 422,
-      body: JSON.stringify({ message: 'The name has already been taken.', errors: { name: ['The name has already been taken.'] } })
-    },
+    fault: NAME_TAKEN_422,
     ops: ['create'],
     readKind: 'validation',
     retried: false,

@@ -10,6 +10,7 @@
  * - 401 anywhere: back to sign-in with the reason.
  * What the window showed is written to test-results/reliability/fault-ui.json for the README.
  */
+import { NAME_TAKEN_422 } from '../../support/sandbox-fixture'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Fault } from '../../../src/sandbox/index'
 import { startSwitchableProxy, type SwitchableProxy } from '../../reliability/support/switchable-proxy'
@@ -140,7 +141,7 @@ const FAULTS: UiFault[] = [
   },
   {
     label: 'HTTP 422 on create',
-    inject: sandboxFault({ type: 'status', status: 422, body: JSON.stringify({ message: 'The name has already been taken.', errors: { name: ['The name has already been taken.'] } }) }),
+    inject: sandboxFault(NAME_TAKEN_422),
     refresh: /./,
     create: /^The name has already been taken\.$/
   }
