@@ -10,6 +10,7 @@
  */
 import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, Menu, nativeTheme, protocol, screen, session, shell } from 'electron'
 import { join } from 'node:path'
+import { accountLabel } from '../shared/domain'
 import type { EventSink } from './ipc/event-sink'
 import { createAppServices, type AppServices } from './app-services'
 import { isAllowedExternalUrl } from './security/external-links'
@@ -56,7 +57,16 @@ function startApp(): void {
   const events: EventSink = {
     emit(channel, payload) {
       liveWindow()?.webContents.send(channel, payload)
+      if (channel === 'event:accounts-changed') scheduleMenuUpdate()
     }
+  }
+  // The Accounts menu lists every account: rebuilt (once per burst of changes) when they change.
+  let menuUpdate: NodeJS.Immediate | null = null
+  const scheduleMenuUpdate = (): void => {
+    menuUpdate ??= setImmediate(() => {
+      menuUpdate = null
+      if (isReady) installMenu()
+    })
   }
   const openExternal = async (url: string): Promise<void> => {
     if (!isAllowedExternalUrl(url)) throw new Error('This link is not on the allowlist of Autocalls pages.')
@@ -130,33 +140,48 @@ function startApp(): void {
     )
 
     services = await createAppServices({ userDataDir: app.getPath('userData'), clipboard: clipboardPort, events, openExternal })
+    const handlers = { ...services.handlers }
+    const show = handlers['accounts:show']
+    // The menu marks the account shown.
+    handlers['accounts:show'] = async (request) => {
+      const result = await show(request)
+      scheduleMenuUpdate()
+      return result
+    }
     registerIpcHandlers(
       ipcMain,
-      services.handlers,
+      handlers,
       () => ({ windowWebContentsId: liveWindow()?.webContents.id ?? null, allowedOrigins }),
       (channel, reason) => log.warn(`Refused IPC ${channel}: ${reason}.`)
     )
 
+    installMenu()
+    app.setAboutPanelOptions(aboutPanelOptions({ appName: APP_NAME, version: app.getVersion(), iconPath: iconPath(), year: new Date().getFullYear() }))
+    nativeTheme.on('updated', () => liveWindow()?.setBackgroundColor(backgroundColorFor(nativeTheme.shouldUseDarkColors)))
+
+    if (startInSandbox) {
+      const result = await services.handlers['accounts:add-sandbox'](undefined)
+      if (!result.ok) log.error('Could not start the sandbox:', result.error.message)
+    }
+    isReady = true
+    await openMainWindow()
+  }
+
+  function installMenu(): void {
+    const accounts = services?.accounts
+    const shown = accounts?.shownAccountId() ?? null
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(
         buildMenuTemplate({
           platform: process.platform,
           appName: APP_NAME,
           isPackaged: app.isPackaged,
-          send: (command) => events.emit('event:menu-command', { command }),
+          accounts: (accounts?.list() ?? []).map((account) => ({ id: account.id, label: accountLabel(account), shown: account.id === shown })),
+          send: (command, accountId) => events.emit('event:menu-command', accountId === undefined ? { command } : { command, accountId }),
           openDocs: () => openExternalQuietly(DOCS_URL)
         })
       )
     )
-    app.setAboutPanelOptions(aboutPanelOptions({ appName: APP_NAME, version: app.getVersion(), iconPath: iconPath(), year: new Date().getFullYear() }))
-    nativeTheme.on('updated', () => liveWindow()?.setBackgroundColor(backgroundColorFor(nativeTheme.shouldUseDarkColors)))
-
-    if (startInSandbox) {
-      const result = await services.handlers['session:start-sandbox'](undefined)
-      if (!result.ok) log.error('Could not start the sandbox:', result.error.message)
-    }
-    isReady = true
-    await openMainWindow()
   }
 
   async function openMainWindow(): Promise<void> {

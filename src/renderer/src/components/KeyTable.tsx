@@ -143,6 +143,11 @@ const KeyRow = memo(function KeyRow({ apiKey, rowIndex, offset, now, onDelete }:
           {apiKey.name}
         </span>
         {apiKey.isAppKey && <span className="badge badge-app">This app</span>}
+        {apiKey.unconfirmed && (
+          <span className="badge badge-unconfirmed" title="Shown from the server's answer to the create; the list has not confirmed it yet.">
+            Not yet confirmed
+          </span>
+        )}
         <span className="key-id">{`ID ${apiKey.id}`}</span>
       </div>
       <div role="cell" className="cell cell-createdAt">
@@ -151,7 +156,11 @@ const KeyRow = memo(function KeyRow({ apiKey, rowIndex, offset, now, onDelete }:
         </time>
       </div>
       <div role="cell" className="cell cell-lastUsedAt">
-        {apiKey.lastUsedAt === null ? (
+        {apiKey.lastUsedUnreadable ? (
+          <span className="muted" title="The server sent a last-used date the app could not read.">
+            —
+          </span>
+        ) : apiKey.lastUsedAt === null ? (
           <span className="muted">Never used</span>
         ) : (
           <time dateTime={apiKey.lastUsedAt} title={formatExactTime(apiKey.lastUsedAt)}>

@@ -8,7 +8,7 @@ import type { PendingTokenView } from '../../../shared/domain'
 import { CopyOnceDialog } from './CopyOnceDialog'
 
 /** What the copy-once dialog needs to show a token. */
-export type TokenToShow = Pick<PendingTokenView, 'pendingId' | 'token' | 'keyName'>
+export type TokenToShow = Pick<PendingTokenView, 'pendingId' | 'token' | 'keyName' | 'accountLabel'>
 
 const OfferTokensContext = createContext<((tokens: readonly TokenToShow[]) => void) | null>(null)
 
@@ -30,7 +30,7 @@ export function CopyOnceHost({ children }: { children: ReactNode }) {
       const fresh = tokens
         .filter((item) => !known.has(item.pendingId))
         // Copy only the fields shown, so nothing else from the caller's object is retained.
-        .map(({ pendingId, token, keyName }) => ({ pendingId, token, keyName }))
+        .map(({ pendingId, token, keyName, accountLabel }) => ({ pendingId, token, keyName, accountLabel }))
       return fresh.length === 0 ? current : [...current, ...fresh]
     })
   }, [])
