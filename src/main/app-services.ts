@@ -78,6 +78,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     async shutdown() {
       await clipboard.clearIfOurs().catch(() => undefined)
       pending.wipeAll()
+      await keys.settle()
       await state.flush()
       await cache.flush()
       await sessions.dispose()
@@ -92,9 +93,18 @@ async function adoptLegacyCaches(state: AppStateStore, cache: KeyCacheStore): Pr
   await Promise.all(Object.entries(legacy).map(([accountId, list]) => cache.set(accountId, list)))
 }
 
-/** Loaded only when someone asks for the sandbox, so normal start-up does not pay for it. */
+/**
+ * Loaded only when someone asks for the sandbox, so normal start-up does not pay for it. The
+ * first is the agency's own demo account; later ones are client accounts, each on its own host.
+ */
 async function startBuiltInSandbox(index: number): Promise<SandboxHandle> {
-  const { startSandbox } = await import('../sandbox/index')
-  const server = await startSandbox(index === 0 ? {} : { seedDemo: true })
+  const { startSandbox, CLIENT_DEMO_PERSONA } = await import('../sandbox/index')
+  const demo =
+    index === 0
+      ? {}
+      : index === 1
+        ? CLIENT_DEMO_PERSONA
+        : { ...CLIENT_DEMO_PERSONA, name: `Client ${index} (demo)`, email: `client-${index}@agency.example` }
+  const server = await startSandbox({ demo })
   return { baseUrl: server.baseUrl, token: server.demo.token, close: () => server.close() }
 }

@@ -93,6 +93,11 @@ export class KeysService {
       })
   }
 
+  /** Resolves when no list fetch is in flight (those started in the background after a create included). */
+  async settle(): Promise<void> {
+    while (this.#lists.size > 0) await Promise.allSettled([...this.#lists.values()].map((run) => run.promise))
+  }
+
   /** Records a list fetched elsewhere (alongside a sign-in) as the account's fresh list. */
   async recordList(accountId: AccountId, keys: ApiKey[]): Promise<KeyListView> {
     const fetchedAt = this.#now().toISOString()
