@@ -55,7 +55,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const pending = new PendingTokens(options.pendingTokenTtlMs === undefined ? {} : { ttlMs: options.pendingTokenTtlMs })
   const clipboard = new SecureClipboard(options.clipboard)
   const createClient = (baseUrl: string, credential: string) => new AutocallsClient({ ...options.client, baseUrl, credential })
-  const sessions = new AccountSessions({ vault, state, events: options.events, createClient })
+  const sessions = new AccountSessions({ vault, state, cache, events: options.events, createClient })
   const keys = new KeysService({ sessions, cache, pending, events: options.events })
   const accounts = new AccountsService({
     sessions,

@@ -322,13 +322,11 @@ describe('events', () => {
       expect(own).toBeDefined()
       const deleted = await invoke('keys:delete', { accountId, id: own!.id })
       expect(deleted.result).toMatchObject({ ok: true, value: { accountId, signedOut: true } })
-      let signedOut: { accounts: Array<{ id: string; status: string; problem: { message: string } | null }> } | undefined
-      while (!signedOut) {
-        const event = await stream.next('event:accounts-changed')
-        const payload = JSON.parse(event.data) as NonNullable<typeof signedOut>
-        if (payload.accounts.some((account) => account.id === accountId && account.status === 'needs-sign-in')) signedOut = payload
-      }
-      expect(signedOut.accounts.find((account) => account.id === accountId)?.problem?.message).toMatch(/signed out of it/i)
+      type Payload = { accounts: Array<{ id: string; status: string; problem: { message: string } | null }> }
+      const signedOutOf = (payload: Payload) => payload.accounts.find((account) => account.id === accountId && account.status === 'needs-sign-in')
+      let found: Payload['accounts'][number] | undefined
+      while (!found) found = signedOutOf(JSON.parse((await stream.next('event:accounts-changed')).data) as Payload)
+      expect(found.problem?.message).toMatch(/signed out of it/i)
       expect(preview.invokeLog.some((m) => m.kind === 'event' && m.channel === 'event:accounts-changed')).toBe(true)
     } finally {
       stream.close()

@@ -12,6 +12,7 @@ import type { AutocallsClient } from '../api/autocalls-client'
 import type { EventSink } from '../ipc/event-sink'
 import { toAppError, UserFacingError } from '../services/app-error'
 import type { AppStateStore, StoredAccount } from '../storage/app-state-store'
+import type { KeyCacheStore } from '../storage/key-cache-store'
 import { log } from '../support/log'
 import { KeychainUnavailableError, type SecretStore } from '../vault/secret-store'
 
@@ -25,6 +26,8 @@ export interface SandboxHandle {
 export interface AccountSessionsDeps {
   vault: SecretStore
   state: AppStateStore
+  /** An ended session's key list goes with it: nothing stale stays around to be shown as current. */
+  cache: KeyCacheStore
   createClient: (baseUrl: string, credential: string) => AutocallsClient
   events: EventSink
 }
@@ -224,6 +227,7 @@ export class AccountSessions {
         if (stored) stored.signedOutReason = reason
       })
     }
+    await this.#deps.cache.delete(accountId)
     this.announce()
   }
 

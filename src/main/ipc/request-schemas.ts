@@ -9,7 +9,7 @@ import type { InvokeChannel, RequestOf } from '../../shared/ipc-contract'
 // Channels without a request accept nothing else: a stray payload is a sign of a confused caller.
 const none = z.union([z.undefined(), z.null()]).transform(() => undefined)
 /** An account id is "<email> on <base URL>"; main then checks that such an account exists. */
-const accountId = z.string().min(3).max(2400)
+const accountId = z.string().min(1).max(2400)
 const account = z.strictObject({ accountId })
 
 export const requestSchemas = {

@@ -39,8 +39,6 @@ export class KeysService {
   readonly #deps: KeysServiceDeps
   readonly #now: () => Date
   readonly #lists = new Map<AccountId, ListRun>()
-  /** Accounts whose list was fetched in this run: their cached list is not "from an earlier run". */
-  readonly #fetchedThisRun = new Set<AccountId>()
   #listSeq = 0
   readonly #createsInFlight = new Map<string, Promise<CreatedKeyView>>()
   /** requestId → pendingId of creates that finished, so a late duplicate cannot make a second key. */
@@ -60,7 +58,7 @@ export class KeysService {
     const cached = await this.#deps.cache.get(accountId)
     if (!cached) return null
     const keys = newest === undefined ? cached.keys : newestFirst(cached.keys).slice(0, newest)
-    return { accountId, keys: this.#decorate(accountId, keys), fetchedAt: cached.fetchedAt, fromCache: !this.#fetchedThisRun.has(accountId) }
+    return { accountId, keys: this.#decorate(accountId, keys), fetchedAt: cached.fetchedAt, fromCache: true }
   }
 
   /** How many keys the account's cached list has (0 without one). */
@@ -101,7 +99,6 @@ export class KeysService {
   /** Records a list fetched elsewhere (alongside a sign-in) as the account's fresh list. */
   async recordList(accountId: AccountId, keys: ApiKey[]): Promise<KeyListView> {
     const fetchedAt = this.#now().toISOString()
-    this.#fetchedThisRun.add(accountId)
     await this.#deps.cache.set(accountId, { fetchedAt, keys })
     await this.#deps.sessions.recordListSummary(accountId, { fetchedAt, keyCount: keys.length, neverUsedCount: this.#countNeverUsed(keys) })
     this.#deps.sessions.announce()

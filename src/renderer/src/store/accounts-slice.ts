@@ -230,9 +230,10 @@ export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSl
       set({ refreshingAll: true })
       const run = (async () => {
         const result = await call(() => api.accounts.refreshAll())
-        if (result.ok) set({ refreshOutcomes: Object.fromEntries(result.value.map((outcome) => [outcome.accountId, outcome])) })
+        const outcomes = result.ok ? Object.fromEntries(result.value.map((outcome) => [outcome.accountId, outcome])) : {}
+        set({ refreshOutcomes: outcomes })
         // Main now holds every fresh list: bring in those this window keeps in memory (no network).
-        await Promise.all(Object.keys(get().lists).map((accountId) => get().loadCached(accountId)))
+        await Promise.all(Object.keys(get().lists).map((accountId) => get().loadCached(accountId, { justFetched: outcomes[accountId]?.ok === true })))
       })().finally(() => {
         runs.refreshAll = null
         set({ refreshingAll: false })

@@ -26,8 +26,11 @@ export interface ListsSlice {
   lists: Record<AccountId, KeyListState>
   /** Fetches the account's list. Concurrent calls share one fetch. */
   refresh(accountId: AccountId): Promise<void>
-  /** Shows the account's cached list (from main's memory or disk) if none is shown yet. */
-  loadCached(accountId: AccountId): Promise<void>
+  /**
+   * Shows the account's cached list (from main's memory or disk) when it is newer than what is
+   * shown. `justFetched`: main fetched it a moment ago ("Refresh all"), so it is not an old copy.
+   */
+  loadCached(accountId: AccountId, options?: { justFetched?: boolean }): Promise<void>
   /**
    * Creates one key for `requestId`. On success a provisional row appears at once and a fresh
    * list confirms it in the background; the result (with the token) goes back to the caller only.
@@ -87,7 +90,7 @@ export function createListsSlice({ api, set, get }: SliceContext): ListsSlice {
       return run
     },
 
-    loadCached: async (accountId) => {
+    loadCached: async (accountId, options = {}) => {
       const epoch = get().runs.epochOf(accountId)
       const cached = await call(() => api.keys.getCached({ accountId }))
       if (!stillCurrent(accountId, epoch) || !cached.ok || !cached.value) return
@@ -101,7 +104,8 @@ export function createListsSlice({ api, set, get }: SliceContext): ListsSlice {
           current.fetchedAt === null ||
           view.fetchedAt > current.fetchedAt ||
           (view.fetchedAt === current.fetchedAt && current.fromCache)
-        return replace ? { lists: { ...state.lists, [accountId]: { ...listFromView(view), refreshing: current.refreshing } } } : {}
+        const list = { ...listFromView(view), fromCache: !options.justFetched, refreshing: current.refreshing }
+        return replace ? { lists: { ...state.lists, [accountId]: list } } : {}
       })
     },
 
