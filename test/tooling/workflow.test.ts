@@ -120,7 +120,7 @@ describe('what the CI workflow runs', () => {
     expect(smoke).toHaveLength(2)
     for (const step of smoke) expect(step.env, 'a missing binary must fail, not skip').toEqual({ AUTOCALLS_REQUIRE_ELECTRON: '1' })
     const onLinux = smoke.find((step) => step.if === "matrix.dist == 'linux'")
-    expect(onLinux?.run).toMatch(/^xvfb-run -a dbus-run-session -- bash -c /)
+    expect(onLinux?.run).toMatch(/^xvfb-run -a dbus-run-session -- bash -c /m)
     expect(onLinux?.run).toContain('gnome-keyring-daemon --unlock --components=secrets')
 
     expect(runs[order[4]!]).toMatch(/^npm run dist:\$\{\{ matrix\.dist \}\} -- --publish never\n/)
