@@ -6,23 +6,26 @@
 import { lazy, Suspense, useEffect, useState } from 'react'
 import type { AutocallsApi } from '../../shared/bridge-api'
 import { AccountSwitcher } from './components/AccountSwitcher'
-import { AddAccountDialog } from './dialogs/AddAccountDialog'
 import { CopyOnceHost, useOfferTokens } from './dialogs/CopyOnceHost'
-import { DeleteKeyDialog } from './dialogs/DeleteKeyDialog'
-import { NewKeyDialog } from './dialogs/NewKeyDialog'
-import { RemoveAccountDialog } from './dialogs/RemoveAccountDialog'
+import { DialogHost } from './dialogs/DialogHost'
 import { windowTitle } from './lib/account-display'
 import { useKeyboardShortcuts } from './lib/keyboard-shortcuts'
 import { KeysScreen } from './screens/KeysScreen'
-import { SignInScreen } from './screens/SignInScreen'
 import { BridgeMissingScreen, LoadingPanel, StartFailedScreen, StartingScreen } from './screens/StartScreens'
 import { createAppStore, type EarlyInitialState } from './store/app-store'
 import { AppStoreProvider, useApp, useAppStoreApi } from './store/store-context'
 import { useAppCommands } from './store/use-app-commands'
 
 // Screens most sessions never open: loaded on demand, so the window starts with less to load.
+// (The first-run sign-in screen is one of them: main.tsx starts its download before the first
+// render when there is no account yet.)
 const OverviewScreen = lazy(() => import('./screens/OverviewScreen'))
-const SettingsDialog = lazy(() => import('./dialogs/SettingsDialog'))
+const SignInScreen = lazy(loadSignInScreen)
+
+/** The first-run screen's module (shared with main.tsx, which prefetches it). */
+export function loadSignInScreen() {
+  return import('./screens/SignInScreen').then((m) => ({ default: m.SignInScreen }))
+}
 
 export interface AppProps {
   /** `window.autocalls`; undefined when the page was opened outside the app. */
@@ -72,8 +75,14 @@ function Screens() {
   }
   return (
     <>
-      {hasAccounts ? <AccountsLayout /> : <SignInScreen />}
-      <Dialogs />
+      {hasAccounts ? (
+        <AccountsLayout />
+      ) : (
+        <Suspense fallback={<StartingScreen />}>
+          <SignInScreen />
+        </Suspense>
+      )}
+      <DialogHost />
     </>
   )
 }
@@ -93,32 +102,6 @@ function AccountsLayout() {
       )}
     </div>
   )
-}
-
-/** The open dialog, whatever screen is shown. */
-function Dialogs() {
-  const dialog = useApp((state) => state.dialog)
-  const accountOf = useApp((state) => (dialog?.kind === 'remove-account' ? (state.accounts.find((a) => a.id === dialog.accountId) ?? null) : null))
-  switch (dialog?.kind) {
-    case 'new-key':
-      return <NewKeyDialog accountId={dialog.accountId} />
-    case 'delete':
-      return <DeleteKeyDialog key={`${dialog.accountId}\n${dialog.key.id}`} accountId={dialog.accountId} apiKey={dialog.key} />
-    case 'add-account':
-      return <AddAccountDialog baseUrl={dialog.baseUrl} email={dialog.email} />
-    case 'remove-account':
-      return accountOf ? <RemoveAccountDialog account={accountOf} /> : null
-    case 'remove-all':
-      return <RemoveAccountDialog account={null} />
-    case 'settings':
-      return (
-        <Suspense fallback={null}>
-          <SettingsDialog />
-        </Suspense>
-      )
-    default:
-      return null
-  }
 }
 
 /** The window title names the shown account (Electron shows the page's title in the title bar). */

@@ -40,7 +40,7 @@ export function AccountSwitcher() {
           </li>
         ))}
       </ul>
-      <button type="button" className="sidebar-item sidebar-add" onClick={() => openDialog({ kind: 'add-account' })}>
+      <button type="button" className="sidebar-item sidebar-add" data-opens-dialog="add-account" onClick={() => openDialog({ kind: 'add-account' })}>
         <PlusIcon />
         Add account
       </button>
@@ -100,10 +100,10 @@ export function AccountHeader({ account }: { account: AccountView }) {
         </p>
       </div>
       <div className="account-header-actions">
-        <button type="button" className="button" onClick={() => openDialog({ kind: 'settings' })}>
+        <button type="button" className="button" data-opens-dialog="settings" onClick={() => openDialog({ kind: 'settings' })}>
           Settings
         </button>
-        <button type="button" className="button" onClick={() => openDialog({ kind: 'remove-account', accountId: account.id })}>
+        <button type="button" className="button" data-opens-dialog="remove-account" onClick={() => openDialog({ kind: 'remove-account', accountId: account.id })}>
           Sign out…
         </button>
       </div>

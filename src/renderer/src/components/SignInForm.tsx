@@ -3,6 +3,7 @@
  * first-run screen and by the "Add account" dialog. The key is kept in this form's state only
  * until it is handed to main; main checks it with the server before anything is stored.
  */
+import '../styles/sign-in.css'
 import { useId, useState, type FormEvent } from 'react'
 import { checkBaseUrl } from '../../../shared/base-url'
 import { DEFAULT_BASE_URL } from '../../../shared/domain'

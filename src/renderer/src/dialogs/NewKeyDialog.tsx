@@ -2,13 +2,13 @@
  * Names and creates one key. The name is checked with the server's own rule before sending; one
  * request id per submission makes a double click or double Enter create one key at most.
  */
-import { useCallback, useId, useRef, useState, type FormEvent } from 'react'
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { accountLabel } from '../../../shared/domain'
 import type { AppError } from '../../../shared/errors'
 import { checkKeyName } from '../../../shared/key-name'
 import { newRequestId } from '../lib/request-id'
 import { useApp } from '../store/store-context'
-import { useOfferTokens } from './CopyOnceHost'
+import { prefetchCopyOnceDialog, useOfferTokens } from './CopyOnceHost'
 import { ModalDialog } from './ModalDialog'
 
 /** Splits a failed create into a message under the field or an alert for the dialog. */
@@ -26,6 +26,8 @@ export function NewKeyDialog({ accountId }: { accountId: string }) {
   const createKey = useApp((state) => state.createKey)
   const closeDialog = useApp((state) => state.closeDialog)
   const offerTokens = useOfferTokens()
+  // The token must appear the moment the answer does: its dialog's code loads while the person types.
+  useEffect(() => prefetchCopyOnceDialog(), [])
   const [name, setName] = useState('')
   const [fieldError, setFieldError] = useState<string | null>(null)
   const [alert, setAlert] = useState<string | null>(null)

@@ -47,11 +47,12 @@ function NeedsSignIn({ account }: { account: AccountView }) {
         <button
           type="button"
           className="button primary"
+          data-opens-dialog="add-account"
           onClick={() => openDialog({ kind: 'add-account', baseUrl: account.baseUrl, email: account.profile.email })}
         >
           Sign in again
         </button>
-        <button type="button" className="button" onClick={() => openDialog({ kind: 'remove-account', accountId: account.id })}>
+        <button type="button" className="button" data-opens-dialog="remove-account" onClick={() => openDialog({ kind: 'remove-account', accountId: account.id })}>
           Remove account…
         </button>
       </div>
@@ -130,6 +131,7 @@ function Toolbar({ accountId }: { accountId: string }) {
           id={NEW_KEY_BUTTON_ID}
           type="button"
           className="button primary"
+          data-opens-dialog="new-key"
           onClick={() => openDialog({ kind: 'new-key', accountId })}
           title="New key (Ctrl+N)"
         >
@@ -197,7 +199,7 @@ function KeyListArea({ accountId }: { accountId: string }) {
       <div className="list-placeholder">
         <p className="placeholder-title">No API keys yet</p>
         <p className="muted">Create a key for each app or integration that calls the Autocalls API.</p>
-        <button type="button" className="button primary" onClick={() => openDialog({ kind: 'new-key', accountId })}>
+        <button type="button" className="button primary" data-opens-dialog="new-key" onClick={() => openDialog({ kind: 'new-key', accountId })}>
           Create your first key
         </button>
       </div>

@@ -3,6 +3,7 @@
  * was last refreshed, state) and "Refresh all", which fetches every account's list in parallel
  * and reports each account's error on its own row. Loaded on demand.
  */
+import '../styles/overview.css'
 import type { AccountView, RefreshOutcome } from '../../../shared/domain'
 import { AccountAvatar } from '../components/AccountAvatar'
 import { RefreshIcon } from '../components/Icons'
@@ -34,7 +35,7 @@ export default function OverviewScreen() {
           </p>
         </div>
         <div className="account-header-actions">
-          <button type="button" className="button" onClick={() => openDialog({ kind: 'remove-all' })}>
+          <button type="button" className="button" data-opens-dialog="remove-all" onClick={() => openDialog({ kind: 'remove-all' })}>
             Sign out of all…
           </button>
           <button type="button" className="button primary" onClick={() => void refreshAll()} disabled={refreshingAll} aria-busy={refreshingAll || undefined}>
