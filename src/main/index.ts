@@ -4,13 +4,16 @@
  * to Electron. Order matters: scheme privileges, the sandbox switch and the single-instance lock
  * are set up before `ready`; the session is hardened and app:// served before the window loads.
  *
- * Flags: `--sandbox` (or AUTOCALLS_SANDBOX=1) signs in to a fresh built-in sandbox before the
- * window loads. In development only, ELECTRON_RENDERER_URL (set by `electron-vite dev`) is loaded
- * instead of app://, and AUTOCALLS_KEYS_USER_DATA_DIR moves userData (used by the smoke test).
+ * Flags (documented in README): `--sandbox` (or AUTOCALLS_SANDBOX=1) adds a fresh built-in sandbox
+ * account before the window loads; AUTOCALLS_KEYS_USER_DATA_DIR moves userData and
+ * AUTOCALLS_KEYS_KEYCHAIN_SERVICE the keychain entries (the command line honours both too, so the
+ * two stay on the same accounts). In development only, ELECTRON_RENDERER_URL (set by
+ * `electron-vite dev`) is loaded instead of app://.
  */
 import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, Menu, nativeTheme, protocol, screen, session, shell } from 'electron'
 import { join } from 'node:path'
 import { accountLabel } from '../shared/domain'
+import { USER_DATA_DIR_ENV } from './storage/user-data-dir'
 import type { EventSink } from './ipc/event-sink'
 import { createAppServices, type AppServices } from './app-services'
 import { isAllowedExternalUrl } from './security/external-links'
@@ -33,7 +36,7 @@ const allowedOrigins: readonly string[] = devServerOrigin === null ? [APP_ORIGIN
 const startInSandbox = process.argv.includes('--sandbox') || process.env['AUTOCALLS_SANDBOX'] === '1'
 
 app.setName(APP_NAME)
-const userDataOverride = isDevelopment ? process.env['AUTOCALLS_KEYS_USER_DATA_DIR'] : undefined
+const userDataOverride = process.env[USER_DATA_DIR_ENV]
 if (userDataOverride) app.setPath('userData', userDataOverride)
 // Every renderer sandboxed, whatever a window's options say.
 app.enableSandbox()

@@ -29,8 +29,12 @@ const tempDir = (prefix: string): string => {
 
 beforeAll(() => {
   outDir = tempDir('autocalls-keys-bundle-')
-  const bin = join(root, 'node_modules/.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite')
-  const build = spawnSync(bin, ['build', '--outDir', outDir, '--logLevel', 'warn'], { cwd: root, encoding: 'utf8', timeout: 180_000 })
+  // electron-vite's own entry, run by this Node: no .bin shim (a .cmd file on Windows).
+  const build = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', outDir, '--logLevel', 'warn'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 180_000
+  })
   if (build.status !== 0) throw new Error(`electron-vite build failed (${build.status}):\n${build.stdout}\n${build.stderr}`)
 }, 200_000)
 

@@ -3,6 +3,7 @@ import { networkInterfaces } from 'node:os'
 import { connect } from 'node:net'
 import { runInNewContext } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CONTENT_SECURITY_POLICY } from '../../src/main/electron/csp'
 import { startPreviewServer, injectBridge, PREVIEW_CSP, type PreviewServer } from '../../src/preview/server/preview-server'
 import { startSandbox, type SandboxServer } from '../../src/sandbox/index'
 import { createAutocallsApi } from '../../src/shared/bridge-api'
@@ -224,6 +225,17 @@ describe('the page', () => {
     }
     expect(PREVIEW_CSP).toContain("script-src 'self'")
     expect(PREVIEW_CSP).not.toContain('unsafe')
+  })
+
+  it('uses the app window’s policy, differing only in connect-src (its bridge is HTTP, not IPC)', () => {
+    const directives = (policy: string) => new Map(policy.split('; ').map((part) => [part.split(' ')[0], part] as const))
+    const app = directives(CONTENT_SECURITY_POLICY)
+    const preview = directives(PREVIEW_CSP)
+    expect([...preview.keys()]).toEqual([...app.keys()])
+    for (const [name, directive] of app) {
+      expect(preview.get(name)).toBe(name === 'connect-src' ? "connect-src 'self'" : directive)
+    }
+    expect(app.get('default-src')).toBe("default-src 'none'")
   })
 
   it('serves assets with their content types, and the bridge script', async () => {
