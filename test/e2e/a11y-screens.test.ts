@@ -49,21 +49,18 @@ async function checkState(page: Page, name: string, failures: string[], { screen
 
 const KEY_NAMES = ['Production CRM', 'Staging server', 'Zapier integration', 'Analytics export', 'Support inbox bot']
 
-/** An account with realistic key names; every other key has been used. */
-async function realisticAccount(
-  options: { name?: string; email?: string; totalBalance?: number; host?: SandboxServer; keyNames?: readonly string[] } = {}
-): Promise<SandboxAccount> {
-  const { name = 'Jordan Rivera', totalBalance = 248.75, host = e2e.world.sandbox, keyNames = KEY_NAMES } = options
-  const account = e2e.world.newAccount({ name, totalBalance, host, ...(options.email ? { email: options.email } : {}) })
-  for (const [index, name] of keyNames.entries()) {
-    const response = await fetch(`${host.baseUrl}/user/api-keys`, {
+/** An account with realistic key names; some keys have been used. */
+async function realisticAccount(): Promise<SandboxAccount> {
+  const account = e2e.world.newAccount({ name: 'Jordan Rivera', totalBalance: 248.75 })
+  for (const [index, name] of KEY_NAMES.entries()) {
+    const response = await fetch(`${e2e.world.sandbox.baseUrl}/user/api-keys`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${account.token}`, Accept: 'application/json', 'Content-Type': 'application/json' },
       body: JSON.stringify({ name })
     })
     const { api_key } = (await response.json()) as { api_key: { token: string } }
     if (index % 2 === 0) {
-      await fetch(`${host.baseUrl}/user/me`, { headers: { Authorization: `Bearer ${api_key.token}`, Accept: 'application/json' } })
+      await fetch(`${e2e.world.sandbox.baseUrl}/user/me`, { headers: { Authorization: `Bearer ${api_key.token}`, Accept: 'application/json' } })
     }
   }
   return account

@@ -120,6 +120,9 @@ async function deleteKey(page: Page, name: string): Promise<void> {
   await waitUntil(() => visibleKeyNames(page), (names) => !names.includes(name), `“${name}” to leave the list`)
 }
 
+/** The sandbox has a request of this method that it has not answered yet. */
+const pendingOn = (host: Host, method: string) => host.sandbox.requests.some((r) => r.method === method && r.status === null)
+
 const ariaCurrent = (page: Page, name: string) => switcher(page).account(name).getAttribute('aria-current')
 
 describe('two accounts on two hosts', () => {
@@ -127,10 +130,8 @@ describe('two accounts on two hosts', () => {
     for (const host of [hostA, hostB]) host.proxy.reset()
     const { page, agency, client } = await twoAccounts()
     // Adding did not sign out of the first account: both are listed and both keys are in the keychain.
-    expect(await switcherEntries(page)).toEqual([
-      `${agency.name} ${hostA.host} 3 keys · Ready`,
-      `${client.name} ${hostB.host} 3 keys · Ready`
-    ])
+    const bothReady = [`${agency.name} ${hostA.host} 3 keys · Ready`, `${client.name} ${hostB.host} 3 keys · Ready`]
+    await waitUntil(() => switcherEntries(page), (entries) => entries.join('\n') === bothReady.join('\n'), 'both accounts in the switcher')
     expect(await e2eVault().get(idOf(hostA, agency.email))).toBe(agency.token)
     expect(await e2eVault().get(idOf(hostB, client.email))).toBe(client.token)
     expect(await page.title()).toBe(`${client.name} (${client.email}) on ${hostB.host} — Autocalls Keys`)
@@ -187,7 +188,8 @@ describe('two accounts on two hosts', () => {
     // Switch before the server answers.
     await page.keyboard.press('Control+2')
     await waitForShownAccount(page, client.name)
-    expect(await dialog.dialog.isVisible(), 'the delete was still under way at the switch').toBe(true)
+    expect(pendingOn(hostA, 'DELETE'), 'the delete was still under way at the switch').toBe(true)
+    expect(await dialog.dialog.isVisible()).toBe(true)
     await waitForText(dialog.dialog, `From ${agency.email} on ${hostA.host}`)
 
     // It finishes in the agency's account; the client's view and server never see it.
@@ -206,13 +208,14 @@ describe('two accounts on two hosts', () => {
     await waitUntil(() => switcherEntries(page), (entries) => entries[0]?.includes('2 keys') === true, 'the switcher to count 2 keys')
 
     // A create too: its copy-once dialog stays open over the client's keys, labelled with the agency.
-    hostA.sandbox.faults.add({ method: 'POST', fault: { type: 'latency', ms: 1000 } })
+    hostA.sandbox.faults.add({ method: 'POST', fault: { type: 'latency', ms: 1500 } })
     await mainScreen(page).newKey.click()
     await newKeyDialog(page).name.fill('Made during a switch')
     await newKeyDialog(page).create.click()
     await waitUntil(async () => hostA.proxy.requests.some((r) => r.method === 'POST'), (sent) => sent, 'the POST to reach host A')
     await page.keyboard.press('Control+2')
     await waitForShownAccount(page, client.name)
+    expect(pendingOn(hostA, 'POST'), 'the create was still under way at the switch').toBe(true)
     const copy = copyOnceDialog(page)
     await copy.dialog.waitFor({ timeout: 10_000 })
     expect(await copy.dialog.textContent()).toContain(`was created in ${agency.email} on ${hostA.host}`)

@@ -39,9 +39,21 @@ export const switcher = (page: Page) => {
   }
 }
 
-/** The switcher's account buttons as their text (name, host or email, keys, state), top to bottom. */
+/**
+ * The switcher's account buttons as the text they show (name, host or email, keys, state: "Ada
+ * Lovelace 127.0.0.1:5000 3 keys · Ready"), top to bottom, without the decorative initials.
+ */
 export async function switcherEntries(page: Page): Promise<string[]> {
-  return switcher(page).items.evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).innerText.replace(/\s+/g, ' ').trim()))
+  return switcher(page).items.evaluateAll((buttons) =>
+    buttons.map((button) =>
+      Array.from(button.children)
+        .filter((part) => part.getAttribute('aria-hidden') !== 'true')
+        .map((part) => (part as HTMLElement).innerText)
+        .join(' ')
+        .replace(/\s+/g, ' ')
+        .trim()
+    )
+  )
 }
 
 /** The shown account's header (always on screen above its keys), or the overview's. */
