@@ -203,6 +203,12 @@ export class KeysService {
     const isAppKey = id === sessions.appKeyId(accountId)
     const { alreadyGone } = await sessions.withClient(accountId, (client) => client.deleteKey(id))
     await this.#deps.cache.patch(accountId, (keys) => keys.filter((key) => key.id !== id))
+    // The switcher and the overview count the account's keys: one fewer now, not at the next fetch.
+    const cached = await this.#deps.cache.get(accountId)
+    if (cached) {
+      await sessions.recordListSummary(accountId, { fetchedAt: cached.fetchedAt, keyCount: cached.keys.length, neverUsedCount: this.#countNeverUsed(cached.keys) })
+      sessions.announce()
+    }
     if (isAppKey) await sessions.endSession(accountId, OWN_KEY_DELETED_REASON)
     return { accountId, id, alreadyGone, signedOut: isAppKey }
   }

@@ -19,7 +19,10 @@ export function useAppCommands(): (command: MenuCommand, target?: CommandTarget)
   return useCallback(
     (command: MenuCommand, target: CommandTarget = {}) => {
       const state = store.getState()
-      if (state.accounts.length === 0 || isModalOpen()) return
+      if (state.accounts.length === 0) return
+      // Switching and refreshing go on under an open dialog (every dialog names its own account,
+      // and a create or delete finishes in that account whatever is shown meanwhile).
+      if (isModalOpen() && (command === 'new-key' || command === 'find' || command === 'add-account')) return
       const shown = state.accounts.find((account) => account.id === state.shownAccountId)
       const onKeys = state.screen === 'keys' && shown !== undefined && shown.status !== 'needs-sign-in'
       switch (command) {
