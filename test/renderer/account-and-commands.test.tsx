@@ -1,63 +1,87 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { ACCOUNT, createFakeApi, makeKeys, signedIn } from './fake-api'
-import { renderApp, waitForListSettled } from './render-app'
+import { ADA, createFakeApi, GRACE, makeAccount, makeKeys } from './fake-api'
+import { accountHeader, expectNoDialogOpened, renderApp, waitForListSettled } from './render-app'
 
 const usd = (amount: number) => new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' }).format(amount)
 const filterBox = () => screen.getByRole('searchbox', { name: 'Filter keys' }) as HTMLInputElement
 
 async function signedInApp() {
-  const fake = createFakeApi({ session: signedIn(), keys: makeKeys(3) })
+  const fake = createFakeApi({
+    accounts: [
+      { account: ADA, keys: makeKeys(3) },
+      { account: GRACE, keys: makeKeys(2, 50) }
+    ]
+  })
   const rendered = await renderApp(fake)
   await waitForListSettled()
   return rendered
 }
 
-describe('account popover', () => {
-  it('shows name, email and balance in USD, without a Sandbox badge for a real account', async () => {
-    const { user } = await signedInApp()
-    const button = screen.getByRole('button', { name: 'Account' })
-    expect(button.getAttribute('aria-expanded')).toBe('false')
-    await user.click(button)
-    expect(button.getAttribute('aria-expanded')).toBe('true')
-    const popover = screen.getByRole('dialog', { name: 'Account' })
-    expect(within(popover).getByText(ACCOUNT.profile.name)).toBeTruthy()
-    expect(within(popover).getByText(ACCOUNT.profile.email)).toBeTruthy()
-    expect(within(popover).getByText(usd(1234.5))).toBeTruthy()
-    expect(within(popover).queryByText('Sandbox')).toBeNull()
-    expect(document.activeElement).toBe(popover)
+describe('account header', () => {
+  it('shows name, email, balance in USD and state, without host or Sandbox badge for an account on the default host', async () => {
+    await signedInApp()
+    const header = accountHeader()
+    expect(within(header).getByRole('heading', { level: 1 }).textContent).toBe('Ada Lovelace')
+    expect(within(header).getByText('ada@example.com')).toBeTruthy()
+    expect(within(header).getByText(`Balance ${usd(1234.5)}`)).toBeTruthy()
+    expect(within(header).getByText('Ready')).toBeTruthy()
+    expect(within(header).queryByText('Sandbox')).toBeNull()
+    expect(header.querySelector('.account-host')).toBeNull()
   })
 
-  it('closes on Escape, returning focus to "Account", and on a click outside', async () => {
-    const { user } = await signedInApp()
-    const button = screen.getByRole('button', { name: 'Account' })
-    await user.click(button)
-    await user.keyboard('{Escape}')
-    expect(screen.queryByRole('dialog', { name: 'Account' })).toBeNull()
-    expect(document.activeElement).toBe(button)
-    await user.click(button)
-    await user.click(screen.getByRole('heading', { name: 'API keys' }))
-    expect(screen.queryByRole('dialog', { name: 'Account' })).toBeNull()
+  it('names an account without a name by its email, and shows "—" for a balance the server did not send', async () => {
+    const nameless = makeAccount({ email: 'ops@agency.example', name: null, totalBalance: null })
+    await renderApp({ accounts: [{ account: nameless, keys: [] }] })
+    const header = accountHeader()
+    expect(within(header).getByRole('heading', { level: 1 }).textContent).toBe('ops@agency.example')
+    expect(within(header).getByText('Balance —')).toBeTruthy()
+    expect(header.querySelector('.avatar')?.textContent).toBe('O') // the email's initial, hidden from screen readers
   })
 
-  it('"Sign out" signs out and shows the sign-in screen without a reason', async () => {
+  it('"Sign out…" asks first, naming the account', async () => {
+    const { user, fake } = await signedInApp()
+    await user.click(within(accountHeader()).getByRole('button', { name: 'Sign out…' }))
+    expect(await screen.findByRole('dialog', { name: 'Sign out of Ada Lovelace?' })).toBeTruthy()
+    expect(fake.callCount('accounts.remove')).toBe(0)
+  })
+})
+
+describe('settings (loaded on demand)', () => {
+  const delaySelect = () => screen.getByRole('combobox', { name: 'Clear copied keys from the clipboard after' }) as HTMLSelectElement
+
+  it('shows the current clipboard delay and saves a new one through main', async () => {
     const { fake, user } = await signedInApp()
-    await user.click(screen.getByRole('button', { name: 'Account' }))
-    await user.click(screen.getByRole('button', { name: 'Sign out' }))
-    expect(await screen.findByRole('heading', { name: 'Sign in to Autocalls' })).toBeTruthy()
-    expect(screen.queryByRole('alert')).toBeNull()
-    expect(fake.callCount('session.signOut')).toBe(1)
+    await user.click(within(accountHeader()).getByRole('button', { name: 'Settings' }))
+    const dialog = await screen.findByRole('dialog', { name: 'Settings' })
+    expect(delaySelect().value).toBe('60')
+    expect(delaySelect().selectedOptions[0]?.textContent).toBe('1 minute')
+    await user.selectOptions(delaySelect(), '2 minutes')
+    await waitFor(() => expect(fake.calls('preferences.update')).toEqual([[{ clipboardClearSeconds: 120 }]]))
+    await waitFor(() => expect(delaySelect().value).toBe('120'))
+    await user.click(within(dialog).getByRole('button', { name: 'Done' }))
+    expect(screen.queryByRole('dialog', { name: 'Settings' })).toBeNull()
+    expect(document.activeElement).toBe(within(accountHeader()).getByRole('button', { name: 'Settings' }))
   })
 
-  it('shows a sign-out failure (keychain) in the popover and stays signed in', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
-    fake.failNext('session.signOut', { kind: 'keychain_unavailable', message: 'The system keychain is locked. Unlock it and try again.' })
+  it('says why when main refuses the change, and keeps the old value', async () => {
+    const fake = createFakeApi({ accounts: [{ account: ADA, keys: makeKeys(1) }] })
+    fake.failNext('preferences.update', { kind: 'internal', message: 'Could not save the preference.' })
     const { user } = await renderApp(fake)
-    await user.click(screen.getByRole('button', { name: 'Account' }))
-    await user.click(screen.getByRole('button', { name: 'Sign out' }))
-    const popover = screen.getByRole('dialog', { name: 'Account' })
-    expect((await within(popover).findByRole('alert')).textContent).toBe('The system keychain is locked. Unlock it and try again.')
-    expect(screen.getByRole('heading', { name: 'API keys' })).toBeTruthy()
+    await waitForListSettled()
+    await user.click(screen.getByRole('button', { name: 'Settings' }))
+    await screen.findByRole('dialog', { name: 'Settings' })
+    await user.selectOptions(delaySelect(), '15 seconds')
+    expect((await screen.findByRole('alert')).textContent).toBe('Could not save the preference.')
+    expect(delaySelect().value).toBe('60')
+  })
+
+  it('shows a delay set elsewhere as it is, not silently changed', async () => {
+    const { user } = await renderApp({ accounts: [{ account: ADA, keys: [] }], preferences: { clipboardClearSeconds: 45 } })
+    await user.click(screen.getByRole('button', { name: 'Settings' }))
+    await screen.findByRole('dialog', { name: 'Settings' })
+    expect(delaySelect().value).toBe('45')
+    expect(delaySelect().selectedOptions[0]?.textContent).toBe('45 seconds')
   })
 })
 
@@ -65,10 +89,11 @@ describe('keyboard shortcuts', () => {
   it.each([
     ['Ctrl+N', { key: 'n', ctrlKey: true }],
     ['Cmd+N', { key: 'n', metaKey: true }]
-  ])('%s opens the New key dialog (and prevents the default)', async (_label, init) => {
+  ])('%s opens the New key dialog for the shown account (and prevents the default)', async (_label, init) => {
     await signedInApp()
     expect(fireEvent.keyDown(window, init)).toBe(false)
-    expect(screen.getByRole('dialog', { name: 'New API key' })).toBeTruthy()
+    const dialog = await screen.findByRole('dialog', { name: 'New API key' })
+    expect(within(dialog).getByText('For ada@example.com on app.autocalls.ai')).toBeTruthy()
   })
 
   it('Ctrl+F and "/" focus the filter; "/" typed in a field stays a character', async () => {
@@ -86,26 +111,48 @@ describe('keyboard shortcuts', () => {
   it.each([
     ['Ctrl+R', { key: 'r', ctrlKey: true }],
     ['F5', { key: 'F5' }]
-  ])('%s refreshes the list', async (_label, init) => {
+  ])('%s refreshes the shown account\'s list only', async (_label, init) => {
     const { fake } = await signedInApp()
     const before = fake.callCount('keys.list')
     expect(fireEvent.keyDown(window, init)).toBe(false)
     await waitFor(() => expect(fake.callCount('keys.list')).toBe(before + 1))
+    expect(fake.calls('keys.list').at(-1)).toEqual([{ accountId: ADA.id }])
+    expect(fake.callsFor(GRACE.id)).toEqual([])
+  })
+
+  it('Ctrl+R still refreshes while a dialog is open (it opens nothing)', async () => {
+    const { fake, user } = await signedInApp()
+    await user.click(screen.getByRole('button', { name: 'New key' }))
+    const before = fake.callCount('keys.list')
+    fireEvent.keyDown(window, { key: 'r', ctrlKey: true })
+    await waitFor(() => expect(fake.callCount('keys.list')).toBe(before + 1))
+    expect(await screen.findByRole('dialog', { name: 'New API key' })).toBeTruthy()
   })
 
   it('leaves other keys alone', async () => {
     await signedInApp()
     expect(fireEvent.keyDown(window, { key: 'n' })).toBe(true)
     expect(fireEvent.keyDown(window, { key: 'r', ctrlKey: true, altKey: true })).toBe(true)
-    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(fireEvent.keyDown(window, { key: '0', ctrlKey: true })).toBe(true)
+    await expectNoDialogOpened()
   })
 
   it('does nothing on the sign-in screen', async () => {
     const { fake } = await renderApp()
     fireEvent.keyDown(window, { key: 'n', ctrlKey: true })
     fireEvent.keyDown(window, { key: 'r', ctrlKey: true })
-    expect(screen.queryByRole('dialog')).toBeNull()
+    fireEvent.keyDown(window, { key: '1', ctrlKey: true })
+    await expectNoDialogOpened()
     expect(fake.callCount('keys.list')).toBe(0)
+    expect(screen.getByRole('heading', { name: 'Sign in to Autocalls' })).toBeTruthy()
+  })
+
+  it('Ctrl+N and Ctrl+F do nothing for an account that needs a new sign-in', async () => {
+    const signedOut = { ...ADA, status: 'needs-sign-in' as const, problem: { kind: 'not_signed_in' as const, message: 'Sign in again.' } }
+    await renderApp({ accounts: [{ account: signedOut, keys: makeKeys(1) }] })
+    fireEvent.keyDown(window, { key: 'n', ctrlKey: true })
+    await expectNoDialogOpened()
+    expect(screen.queryByRole('searchbox', { name: 'Filter keys' })).toBeNull()
   })
 })
 
@@ -119,56 +166,27 @@ describe('menu commands', () => {
     await waitFor(() => expect(fake.callCount('keys.list')).toBe(before + 1))
     await waitForListSettled()
     act(() => fake.emitMenuCommand('new-key'))
-    expect(screen.getByRole('dialog', { name: 'New API key' })).toBeTruthy()
+    expect(await screen.findByRole('dialog', { name: 'New API key' })).toBeTruthy()
     // Twice (menu accelerator and page shortcut both firing) still means one dialog.
     act(() => fake.emitMenuCommand('new-key'))
     expect(screen.getAllByRole('dialog', { name: 'New API key' })).toHaveLength(1)
   })
 
-  it('subscribes once and unsubscribes from both events on unmount', async () => {
+  it('"add-account" opens the Add account dialog, once', async () => {
+    const { fake } = await signedInApp()
+    act(() => fake.emitMenuCommand('add-account'))
+    act(() => fake.emitMenuCommand('add-account'))
+    expect(await screen.findAllByRole('dialog', { name: 'Add an account' })).toHaveLength(1)
+  })
+
+  it('subscribes once to each event and unsubscribes from all of them on unmount', async () => {
     const { fake, unmount } = await signedInApp()
-    expect(fake.listenerCount('menu-command')).toBe(1)
-    expect(fake.listenerCount('session-ended')).toBe(1)
+    expect(fake.listenerCount('menuCommand')).toBe(1)
+    expect(fake.listenerCount('accountsChanged')).toBe(1)
+    expect(fake.listenerCount('tokenWaiting')).toBe(1)
     unmount()
-    expect(fake.listenerCount('menu-command')).toBe(0)
-    expect(fake.listenerCount('session-ended')).toBe(0)
-  })
-})
-
-describe('account popover and focus', () => {
-  it('closes when focus moves elsewhere, e.g. Ctrl+N opening the New key dialog', async () => {
-    const { user } = await signedInApp()
-    await user.click(screen.getByRole('button', { name: 'Account' }))
-    expect(screen.getByRole('dialog', { name: 'Account' })).toBeTruthy()
-    fireEvent.keyDown(window, { key: 'n', ctrlKey: true })
-    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Account' })).toBeNull())
-    expect(screen.getByRole('dialog', { name: 'New API key' })).toBeTruthy()
-  })
-})
-
-describe('clipboard delay preference', () => {
-  const delaySelect = () => screen.getByRole('combobox', { name: 'Clear copied keys from the clipboard after' }) as HTMLSelectElement
-
-  it('shows the current delay and saves a new one through main', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
-    const { user } = await renderApp(fake)
-    await waitForListSettled()
-    await user.click(screen.getByRole('button', { name: 'Account' }))
-    expect(delaySelect().value).toBe('60')
-    expect(delaySelect().selectedOptions[0]?.textContent).toBe('1 minute')
-    await user.selectOptions(delaySelect(), '2 minutes')
-    await waitFor(() => expect(fake.calls('preferences.update')).toEqual([[{ clipboardClearSeconds: 120 }]]))
-    await waitFor(() => expect(delaySelect().value).toBe('120'))
-  })
-
-  it('says why when main refuses the change, and keeps the old value', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
-    fake.failNext('preferences.update', { kind: 'internal', message: 'Could not save the preference.' })
-    const { user } = await renderApp(fake)
-    await waitForListSettled()
-    await user.click(screen.getByRole('button', { name: 'Account' }))
-    await user.selectOptions(delaySelect(), '15 seconds')
-    expect(await screen.findByText('Could not save the preference.')).toBeTruthy()
-    expect(delaySelect().value).toBe('60')
+    expect(fake.listenerCount('menuCommand')).toBe(0)
+    expect(fake.listenerCount('accountsChanged')).toBe(0)
+    expect(fake.listenerCount('tokenWaiting')).toBe(0)
   })
 })

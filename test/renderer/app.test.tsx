@@ -3,9 +3,9 @@ import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
 import { App } from '../../src/renderer/src/App'
 import { ErrorBoundary } from '../../src/renderer/src/components/ErrorBoundary'
-import type { SessionView } from '../../src/shared/domain'
-import { createFakeApi, makeKeys, signedIn } from './fake-api'
-import { renderApp } from './render-app'
+import type { AccountView } from '../../src/shared/domain'
+import { ADA, API_KEYS, createFakeApi, GRACE, makeKeys } from './fake-api'
+import { findKeysRegion, renderApp, waitForListSettled } from './render-app'
 
 function Boom(): never {
   throw new Error('Render exploded')
@@ -35,25 +35,26 @@ describe('app shell', () => {
 
   it('a malformed answer from main ends in the error boundary, not a blank window', async () => {
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => {})
-    const broken = { state: 'signed-in', account: undefined, verified: true } as unknown as SessionView
-    await renderApp({ session: broken, keys: makeKeys(1) })
+    const broken = { ...ADA, profile: undefined } as unknown as AccountView
+    await renderApp({ accounts: [{ account: broken, keys: makeKeys(1) }] })
     expect(await screen.findByRole('button', { name: 'Reload' })).toBeTruthy()
     quiet.mockRestore()
   })
 
   it('shows a start-up failure with "Try again", which retries', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(2) })
+    const fake = createFakeApi({ accounts: [{ account: ADA, keys: makeKeys(2) }] })
     fake.failNext('app.getInitialState', { kind: 'internal', message: 'The app state file could not be read.' })
     const { user } = await renderApp(fake)
     expect(screen.getByRole('heading', { name: 'Autocalls Keys could not start' })).toBeTruthy()
     expect(screen.getByRole('alert').textContent).toBe('The app state file could not be read.')
     await user.click(screen.getByRole('button', { name: 'Try again' }))
-    expect(await screen.findByRole('heading', { name: 'API keys' })).toBeTruthy()
+    expect(await findKeysRegion(ADA)).toBeTruthy()
+    expect(screen.getByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeTruthy()
     expect(fake.callCount('app.getInitialState')).toBe(2)
   })
 
   it('turns a bridge call that throws into an error message', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(2) })
+    const fake = createFakeApi({ accounts: [{ account: ADA, keys: makeKeys(2) }] })
     fake.next('keys.list', () => {
       throw new Error('IPC channel closed')
     })
@@ -62,19 +63,27 @@ describe('app shell', () => {
     expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy()
   })
 
-  it('reads the initial state once, even under StrictMode', async () => {
-    const { fake } = await renderApp({ session: signedIn(), keys: makeKeys(1) })
-    await waitFor(() => expect(fake.callCount('keys.list')).toBe(1))
+  it('reads the initial state once, even under StrictMode, and lists only the shown account at start', async () => {
+    const { fake } = await renderApp({
+      accounts: [
+        { account: ADA, keys: makeKeys(1) },
+        { account: GRACE, keys: makeKeys(2) }
+      ],
+      shownAccountId: GRACE.id
+    })
+    await waitForListSettled()
     expect(fake.callCount('app.getInitialState')).toBe(1)
-    expect(fake.callCount('session.restore')).toBe(0) // already verified in this run
+    expect(fake.calls('keys.list')).toEqual([[{ accountId: GRACE.id }]])
+    // The other account is not touched until it is first shown (its credential stays in the keychain).
+    expect(fake.callsFor(ADA.id)).toEqual([])
   })
 
   it('makes no network requests of its own', async () => {
     const fetchSpy = vi.spyOn(globalThis, 'fetch')
     const xhrOpen = vi.spyOn(XMLHttpRequest.prototype, 'open')
-    const { user } = await renderApp({ keys: makeKeys(3) })
-    await user.type(screen.getByLabelText('API key'), 'ak_live_good{Enter}')
-    await screen.findByRole('heading', { name: 'API keys' })
+    const { user } = await renderApp({ signInKeys: { ada: makeKeys(3) } })
+    await user.type(screen.getByLabelText('API key'), `${API_KEYS.ada}{Enter}`)
+    await findKeysRegion(ADA)
     expect(fetchSpy).not.toHaveBeenCalled()
     expect(xhrOpen).not.toHaveBeenCalled()
     expect(document.querySelectorAll('script, link[rel="stylesheet"], img, iframe')).toHaveLength(0)

@@ -1,19 +1,18 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import type { PendingTokenView } from '../../src/shared/domain'
-import { createFakeApi, makeKeys, signedIn } from './fake-api'
-import { isDisabled, renderApp, waitForListSettled } from './render-app'
+import { ADA, createFakeApi, GRACE, makeKeys, pendingToken } from './fake-api'
+import { expectNoDialogOpened, isDisabled, renderApp, waitForListSettled } from './render-app'
 
 const WARNING = 'This key will not be shown again.'
 const HINT = 'Confirm that you saved the key before closing.'
 
 /** Signs in, creates "CRM" through the UI and returns the copy-once dialog. */
 async function createKeyAndOpenCopyOnce() {
-  const fake = createFakeApi({ session: signedIn(), keys: makeKeys(2) })
+  const fake = createFakeApi({ accounts: [{ account: ADA, keys: makeKeys(2) }] })
   const rendered = await renderApp(fake)
   await waitForListSettled()
   await rendered.user.click(screen.getByRole('button', { name: 'New key' }))
-  await rendered.user.type(screen.getByRole('textbox', { name: 'Name' }), 'CRM{Enter}')
+  await rendered.user.type(await screen.findByRole('textbox', { name: 'Name' }), 'CRM{Enter}')
   const dialog = await screen.findByRole('dialog', { name: 'Copy your new API key' })
   const pending = fake.model.pendingTokens[0]!
   return { ...rendered, dialog, pending }
@@ -23,9 +22,10 @@ const everythingStored = () =>
   JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + location.href + document.cookie
 
 describe('copy-once dialog', () => {
-  it('shows the token in a read-only field, the key name and the warning', async () => {
+  it('shows the token in a read-only field, the key name, the account and the warning', async () => {
     const { dialog, pending } = await createKeyAndOpenCopyOnce()
     expect(dialog.tagName).toBe('DIALOG')
+    expect(dialog.querySelector('.dialog-lead')?.textContent).toBe('Key CRM was created in ada@example.com on app.autocalls.ai.')
     const field = within(dialog).getByRole('textbox', { name: 'New API key token' }) as HTMLInputElement
     expect(field.value).toBe(pending.token)
     expect(field.readOnly).toBe(true)
@@ -47,7 +47,7 @@ describe('copy-once dialog', () => {
     await waitFor(() =>
       expect(within(dialog).getByRole('status').textContent).toBe('Copied. The clipboard will be cleared in 60 seconds.')
     )
-    expect(fake.calls('token.copy')).toEqual([[pending.pendingId]])
+    expect(fake.calls('token.copy')).toEqual([[{ pendingId: pending.pendingId }]])
   })
 
   it('shows a copy failure in an alert', async () => {
@@ -77,7 +77,7 @@ describe('copy-once dialog', () => {
     fireEvent.click(dialog) // the <dialog> element itself is the backdrop area
     act(() => (dialog as HTMLDialogElement).close())
     expect((dialog as HTMLDialogElement).open).toBe(true)
-    expect(screen.getByRole('dialog', { name: 'Copy your new API key' })).toBe(dialog)
+    expect(await screen.findByRole('dialog', { name: 'Copy your new API key' })).toBe(dialog)
   })
 
   it('Done is disabled until "I have saved this key" is checked; Done confirms, closes and removes the token from the DOM', async () => {
@@ -88,7 +88,7 @@ describe('copy-once dialog', () => {
     expect(isDisabled(done)).toBe(false)
     await user.click(done)
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Copy your new API key' })).toBeNull())
-    expect(fake.calls('token.confirmSaved')).toEqual([[pending.pendingId]])
+    expect(fake.calls('token.confirmSaved')).toEqual([[{ pendingId: pending.pendingId }]])
     expect(document.body.innerHTML).not.toContain(pending.token)
     expect(document.body.textContent).not.toContain(pending.token)
     const values = [...document.querySelectorAll('input')].map((input) => input.value)
@@ -121,43 +121,44 @@ describe('copy-once dialog', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Copy your new API key' })
     expect((within(dialog).getByRole('textbox', { name: 'New API key token' }) as HTMLInputElement).value).toBe(pending.token)
     await user.click(within(dialog).getByRole('button', { name: 'Copy' }))
-    expect(fake.calls('token.copy').at(-1)).toEqual([pending.pendingId])
+    expect(fake.calls('token.copy').at(-1)).toEqual([{ pendingId: pending.pendingId }])
   })
 
   it('reopens for tokens still pending after a reload, one after the other', async () => {
-    const pendingTokens: PendingTokenView[] = [
-      { pendingId: 'p-a', token: '11|firstTokenValue', keyName: 'First', keyId: 11, expiresAt: new Date(Date.now() + 60_000).toISOString() },
-      { pendingId: 'p-b', token: '12|secondTokenValue', keyName: 'Second', keyId: 12, expiresAt: new Date(Date.now() + 60_000).toISOString() }
+    const pendingTokens = [
+      pendingToken(ADA, { pendingId: 'p-a', token: '11|firstTokenValue', keyName: 'First', keyId: 11 }),
+      pendingToken(GRACE, { pendingId: 'p-b', token: '12|secondTokenValue', keyName: 'Second', keyId: 12 })
     ]
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(2), pendingTokens })
+    const fake = createFakeApi({ accounts: [{ account: ADA, keys: makeKeys(2) }, GRACE], pendingTokens })
     const { user } = await renderApp(fake)
     let dialog = await screen.findByRole('dialog', { name: 'Copy your new API key' })
     expect((within(dialog).getByRole('textbox', { name: 'New API key token' }) as HTMLInputElement).value).toBe('11|firstTokenValue')
     await user.click(within(dialog).getByRole('button', { name: 'Copy' }))
-    expect(fake.calls('token.copy')).toEqual([['p-a']])
+    expect(fake.calls('token.copy')).toEqual([[{ pendingId: 'p-a' }]])
     await user.click(within(dialog).getByRole('checkbox', { name: 'I have saved this key' }))
     await user.click(within(dialog).getByRole('button', { name: 'Done' }))
     await waitFor(() =>
       expect((screen.getByRole('textbox', { name: 'New API key token' }) as HTMLInputElement).value).toBe('12|secondTokenValue')
     )
-    dialog = screen.getByRole('dialog', { name: 'Copy your new API key' })
+    dialog = await screen.findByRole('dialog', { name: 'Copy your new API key' })
     // A new dialog: the checkbox starts unchecked again.
     expect((within(dialog).getByRole('checkbox', { name: 'I have saved this key' }) as HTMLInputElement).checked).toBe(false)
     expect(within(dialog).getByText('Second')).toBeTruthy()
+    // Each token is labelled with the account it was made in, not the one shown.
+    expect(within(dialog).getByText('grace@client.example on voice.agency.example')).toBeTruthy()
   })
 
-  it('shows a pending token even on the sign-in screen (signed out since)', async () => {
-    const fake = createFakeApi({
-      pendingTokens: [{ pendingId: 'p-z', token: '9|tok', keyName: 'Old', keyId: 9, expiresAt: new Date().toISOString() }]
-    })
+  it('shows a pending token even on the sign-in screen (its account was removed since)', async () => {
+    const fake = createFakeApi({ pendingTokens: [pendingToken(ADA, { pendingId: 'p-z', token: '9|tok', keyName: 'Old', keyId: 9 })] })
     await renderApp(fake)
-    expect(await screen.findByRole('dialog', { name: 'Copy your new API key' })).toBeTruthy()
+    const dialog = await screen.findByRole('dialog', { name: 'Copy your new API key' })
+    expect(within(dialog).getByText('ada@example.com on app.autocalls.ai')).toBeTruthy()
     expect(screen.getByRole('heading', { name: 'Sign in to Autocalls' })).toBeTruthy()
   })
 
   it('keeps Ctrl+N from opening a second dialog over it', async () => {
     await createKeyAndOpenCopyOnce()
     fireEvent.keyDown(window, { key: 'n', ctrlKey: true })
-    expect(screen.queryByRole('dialog', { name: 'New API key' })).toBeNull()
+    await expectNoDialogOpened('New API key')
   })
 })

@@ -1,26 +1,33 @@
 import { act, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { createFakeApi, makeKey, ok, OWN_KEY_REASON_FROM_MAIN, signedIn, type FakeApi } from './fake-api'
-import { bodyRows, isDisabled, renderApp, waitForListSettled } from './render-app'
+import { ADA, createFakeApi, GRACE, makeKey, makeKeys, ok, SHARED_MESSAGES, type FakeApi } from './fake-api'
+import { isDisabled, renderApp, rowNames as names, switcherItem, waitForListSettled } from './render-app'
 
 const OWN_KEY_WARNING = 'This is the key Autocalls Keys signs in with. Deleting it signs the app out.'
-const SIGNED_OUT = 'You deleted the key this app signed in with, so you have been signed out.'
 const keys = () => [makeKey(7, { name: 'Billing sync' }), makeKey(8, { name: 'Desktop', isAppKey: true }), makeKey(9, { name: 'Zapier' })]
-const names = () => bodyRows().map((row) => row.querySelector('.key-name')?.textContent)
+/** Ada (shown) with the keys above, and Grace on another host. */
+const twoAccounts = () =>
+  createFakeApi({
+    accounts: [
+      { account: ADA, keys: keys() },
+      { account: GRACE, keys: makeKeys(2, 50) }
+    ]
+  })
 
-async function openDelete(name: string, fake: FakeApi = createFakeApi({ session: signedIn(), keys: keys() })) {
+async function openDelete(name: string, fake: FakeApi = twoAccounts()) {
   const rendered = await renderApp(fake)
   await waitForListSettled()
   const opener = screen.getByRole('button', { name: `Delete ${name}` })
   await rendered.user.click(opener)
-  const dialog = screen.getByRole('dialog', { name: 'Delete API key?' })
+  const dialog = await screen.findByRole('dialog', { name: 'Delete API key?' })
   return { ...rendered, dialog, opener }
 }
 
 describe('delete dialog', () => {
-  it('names the key and its id, focuses Cancel first, and deletes on "Delete key"', async () => {
+  it('names the key, its id and the account, focuses Cancel first, and deletes on "Delete key"', async () => {
     const { fake, user, dialog } = await openDelete('Billing sync')
     expect(dialog.tagName).toBe('DIALOG')
+    expect(within(dialog).getByText('From ada@example.com on app.autocalls.ai')).toBeTruthy()
     expect(
       within(dialog).getByText('Delete “Billing sync” (ID 7)? Anything using this key loses access at once. This cannot be undone.')
     ).toBeTruthy()
@@ -30,13 +37,15 @@ describe('delete dialog', () => {
     expect(within(dialog).queryByText(OWN_KEY_WARNING)).toBeNull()
     await user.click(remove)
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Delete API key?' })).toBeNull())
-    expect(fake.calls('keys.delete')).toEqual([[7]])
+    expect(fake.calls('keys.delete')).toEqual([[{ accountId: ADA.id, id: 7 }]])
     expect(names()).not.toContain('Billing sync')
     expect(names()).toHaveLength(2)
+    // The switcher counts the account's keys: one fewer at once.
+    expect(switcherItem('Ada Lovelace').textContent).toContain('2 keys')
   })
 
   it('shows "Deleting…" disabled while in flight', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: keys() })
+    const fake = twoAccounts()
     const pending = fake.defer('keys.delete')
     const { user, dialog } = await openDelete('Zapier', fake)
     await user.click(within(dialog).getByRole('button', { name: 'Delete key' }))
@@ -49,18 +58,18 @@ describe('delete dialog', () => {
   })
 
   it('keeps the dialog and the row on an error, shown in an alert inside the dialog', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: keys() })
+    const fake = twoAccounts()
     fake.failNext('keys.delete', { kind: 'server', message: 'The server had a problem (HTTP 500).' })
     const { user, dialog } = await openDelete('Zapier', fake)
     await user.click(within(dialog).getByRole('button', { name: 'Delete key' }))
     expect((await within(dialog).findByRole('alert')).textContent).toBe('The server had a problem (HTTP 500).')
-    expect(screen.getByRole('dialog', { name: 'Delete API key?' })).toBe(dialog)
+    expect(await screen.findByRole('dialog', { name: 'Delete API key?' })).toBe(dialog)
     expect(names()).toContain('Zapier')
     expect(isDisabled(within(dialog).getByRole('button', { name: 'Delete key' }))).toBe(false)
   })
 
   it('treats not_found as success: the row disappears quietly', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: keys() })
+    const fake = twoAccounts()
     fake.failNext('keys.delete', { kind: 'not_found', message: 'No such key.', status: 404 })
     const { user, dialog } = await openDelete('Zapier', fake)
     await user.click(within(dialog).getByRole('button', { name: 'Delete key' }))
@@ -70,15 +79,15 @@ describe('delete dialog', () => {
   })
 
   it('treats alreadyGone as success too', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: keys() })
-    fake.next('keys.delete', (id) => ok({ id, alreadyGone: true, signedOut: false }))
+    const fake = twoAccounts()
+    fake.next('keys.delete', ({ accountId, id }) => ok({ accountId, id, alreadyGone: true, signedOut: false }))
     const { user, dialog } = await openDelete('Zapier', fake)
     await user.click(within(dialog).getByRole('button', { name: 'Delete key' }))
     await waitFor(() => expect(names()).not.toContain('Zapier'))
     expect(screen.queryByRole('alert')).toBeNull()
   })
 
-  it('for the app\'s own key, warns and requires the exact name before deleting, then signs out', async () => {
+  it('for the app\'s own key, warns and requires the exact name before deleting, then signs out of that account only', async () => {
     const { fake, user, dialog } = await openDelete('Desktop')
     expect(within(dialog).getByText(OWN_KEY_WARNING)).toBeTruthy()
     const remove = within(dialog).getByRole('button', { name: 'Delete key' })
@@ -90,24 +99,30 @@ describe('delete dialog', () => {
     await user.type(confirm, 'Desktop')
     expect(isDisabled(remove)).toBe(false)
     await user.click(remove)
-    expect(await screen.findByRole('heading', { name: 'Sign in to Autocalls' })).toBeTruthy()
-    // The fake sends main's session-ended event before the answer; the spec's sentence wins.
-    expect(screen.getByRole('alert').textContent).toBe(SIGNED_OUT)
-    expect(fake.calls('keys.delete')).toEqual([[8]])
+    expect(await screen.findByText('Signed out of this account')).toBeTruthy()
+    expect(screen.getByRole('alert').textContent).toContain(SHARED_MESSAGES.ownKeyDeleted)
+    expect(screen.getByRole('button', { name: 'Sign in again' })).toBeTruthy()
+    expect(fake.calls('keys.delete')).toEqual([[{ accountId: ADA.id, id: 8 }]])
+    expect(switcherItem('Ada Lovelace').textContent).toContain('Needs sign-in')
+    // The other account is untouched and still works.
+    expect(switcherItem('Grace Hopper').textContent).toContain('Ready')
+    await user.click(switcherItem('Grace Hopper'))
+    await waitForListSettled()
+    expect(names()).toEqual(['Key 00051', 'Key 00050'])
   })
 
-  it('shows the same sentence when the session-ended event arrives after the answer', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: keys() })
-    fake.next('keys.delete', (id) => {
-      setTimeout(() => fake.emitSessionEnded(OWN_KEY_REASON_FROM_MAIN), 0)
-      return ok({ id, alreadyGone: false, signedOut: true })
+  it('ends in the same place when main\'s accounts event arrives after the answer', async () => {
+    const fake = twoAccounts()
+    fake.next('keys.delete', ({ accountId, id }) => {
+      setTimeout(() => fake.endSession(ADA.id, SHARED_MESSAGES.ownKeyDeleted), 0)
+      return ok({ accountId, id, alreadyGone: false, signedOut: true })
     })
     const { user, dialog } = await openDelete('Desktop', fake)
     await user.type(within(dialog).getByRole('textbox', { name: 'Type the key name to confirm' }), 'Desktop')
     await user.click(within(dialog).getByRole('button', { name: 'Delete key' }))
-    await screen.findByRole('heading', { name: 'Sign in to Autocalls' })
-    await act(() => new Promise((resolve) => setTimeout(resolve, 10)))
-    expect(screen.getByRole('alert').textContent).toBe(SIGNED_OUT)
+    expect(await screen.findByText('Signed out of this account')).toBeTruthy()
+    expect(screen.getByRole('alert').textContent).toContain(SHARED_MESSAGES.ownKeyDeleted)
+    expect(screen.queryByRole('dialog', { name: 'Delete API key?' })).toBeNull()
   })
 
   it('Cancel closes and returns focus to the row\'s Delete button', async () => {

@@ -1,65 +1,85 @@
 /**
- * An in-memory stand-in for `window.autocalls`, typed as the real `AutocallsApi`: a change to the
- * bridge contract breaks this file at compile time.
+ * An in-memory stand-in for `window.autocalls`, typed as the real `AutocallsApi`: a method or an
+ * event added to (or removed from) the bridge contract breaks this file at compile time, because
+ * both the bridge object and the table of default answers are checked against it.
  *
- * By default it behaves like a small, consistent app (sign-in with `validApiKey`, keys created
- * and deleted in memory, pending tokens held until confirmed). Tests script it per method:
- *   fake.next('keys.create', failure)      one-shot answer (queue)
- *   fake.always('keys.list', failure)      every answer until fake.reset('keys.list')
- *   const d = fake.defer('session.signIn') the next call waits: d.resolve(r) / d.fail(e) / d.proceed()
- *   fake.calls('keys.create')              arguments of every call so far
- *   fake.emitSessionEnded(reason), fake.emitMenuCommand('new-key')
+ * By default it behaves like main with several accounts (see src/main/accounts/): every call that
+ * acts on an account names it and answers `not_signed_in` for an account that is gone or needs a
+ * sign-in; `event:accounts-changed` goes out before the answer that caused it, as main announces
+ * before it replies; a 401 ends that account's session only; a create answers from the POST alone
+ * with a provisional ("unconfirmed") row and the next `keys.list` confirms it.
+ *
+ * Tests script it per method or per account:
+ *   fake.next('keys.create', failure(...))   one-shot answer (queue)
+ *   fake.always('keys.list', responder)      every answer until fake.reset('keys.list')
+ *   fake.defaultOf('keys.list')(request)     what the fake would answer (to wrap in a responder)
+ *   const d = fake.defer('accounts.add')     the next call waits: d.resolve(r) / d.fail(e) / d.proceed()
+ *   const h = fake.holdServer(accountId)     the next server request of that account waits: h.release()
+ *   fake.setFault(accountId, error)          every server request of that account fails, with main's state rules
+ *   fake.calls('keys.create')                arguments of every call so far
+ *   fake.emitAccountsChanged(), fake.emitMenuCommand('show-account', id), fake.emitTokenWaiting(...)
  */
 import type { AutocallsApi } from '../../src/shared/bridge-api'
 import {
+  accountLabel,
   DEFAULT_BASE_URL,
   DEFAULT_PREFERENCES,
   INITIAL_CACHED_KEYS,
-  type AccountSummary,
+  type AccountId,
+  type AccountStatus,
+  type AccountView,
   type KeyListItem,
   type KeyListView,
-  type MenuCommand,
   type PendingTokenView,
   type Preferences,
-  type SessionView
+  type UserProfile
 } from '../../src/shared/domain'
 import type { AppError, AppErrorKind, Result } from '../../src/shared/errors'
+import { SHARED_MESSAGES } from '../../src/shared/messages'
 
 type Api = AutocallsApi
 
-export { INITIAL_CACHED_KEYS }
+export { INITIAL_CACHED_KEYS, SHARED_MESSAGES }
 
 /** "group.method" for every request/response method of the bridge (events excluded). */
 export type MethodName = {
-  [G in keyof Api]: {
-    [M in keyof Api[G]]: Api[G][M] extends (...args: never[]) => Promise<unknown> ? `${G & string}.${M & string}` : never
-  }[keyof Api[G]]
-}[keyof Api]
+  [G in Exclude<keyof Api, 'on'>]: { [M in keyof Api[G]]: `${G & string}.${M & string}` }[keyof Api[G]]
+}[Exclude<keyof Api, 'on'>]
 
 type MethodOf<N extends MethodName> = N extends `${infer G}.${infer M}`
-  ? G extends keyof Api
+  ? G extends Exclude<keyof Api, 'on'>
     ? M extends keyof Api[G]
-      ? Api[G][M] extends (...args: never[]) => unknown
-        ? Api[G][M]
-        : never
+      ? Api[G][M]
       : never
     : never
   : never
 
-export type ArgsOf<N extends MethodName> = Parameters<MethodOf<N>>
-export type ResultOf<N extends MethodName> = Awaited<ReturnType<MethodOf<N>>>
+export type ArgsOf<N extends MethodName> = MethodOf<N> extends (...args: infer A) => unknown ? A : never
+export type ResultOf<N extends MethodName> = MethodOf<N> extends (...args: never[]) => Promise<infer R> ? R : never
 type Handler<N extends MethodName> = (...args: ArgsOf<N>) => ResultOf<N> | Promise<ResultOf<N>>
 /** A fixed answer, or a function of the call's arguments. */
 export type Responder<N extends MethodName> = ResultOf<N> | Handler<N>
 
-/** A call held open by `defer`, to observe busy states. */
+/** The bridge's events, by their `api.on` name. */
+export type EventName = keyof Api['on']
+export type EventPayloadOf<E extends EventName> = Parameters<Parameters<Api['on'][E]>[0]>[0]
+type Listener<E extends EventName> = (payload: EventPayloadOf<E>) => void
+
+/** A call held open by `defer`, to observe busy states and races. */
 export interface Deferred<N extends MethodName> {
   /** Resolves with the call's arguments once the call has been made. */
   readonly called: Promise<ArgsOf<N>>
   resolve(result: ResultOf<N>): void
   fail(error: ErrorInput): void
-  /** Answers as the fake would have without the deferral. */
+  /** Answers as the fake would have without the deferral (its effects happen now, not at the call). */
   proceed(): void
+}
+
+/** The next server request of one account, held until released. */
+export interface ServerHold {
+  /** Resolves once a request of that account reached the "server". */
+  readonly reached: Promise<void>
+  release(): void
 }
 
 export type ErrorInput = { kind: AppErrorKind; message?: string } & Partial<Omit<AppError, 'kind' | 'message'>>
@@ -72,21 +92,41 @@ export const failure = (input: ErrorInput): { ok: false; error: AppError } => ({
 
 // ---------- fixtures ----------
 
-export const ACCOUNT: AccountSummary = {
-  id: `ada@example.com on ${DEFAULT_BASE_URL}`,
-  baseUrl: DEFAULT_BASE_URL,
-  profile: { name: 'Ada Lovelace', email: 'ada@example.com', totalBalance: 1234.5 },
-  isSandbox: false
+/** An account as main reports it; `id` follows main's rule ("email on baseUrl"). */
+export function makeAccount(
+  profile: Partial<UserProfile> & { email: string },
+  overrides: Partial<Omit<AccountView, 'id' | 'profile'>> = {}
+): AccountView {
+  const baseUrl = overrides.baseUrl ?? DEFAULT_BASE_URL
+  return {
+    id: `${profile.email} on ${baseUrl}`,
+    baseUrl,
+    profile: { name: null, totalBalance: null, ...profile },
+    isSandbox: false,
+    colorIndex: 0,
+    status: 'ready',
+    problem: null,
+    refreshing: false,
+    verified: false,
+    keyCount: null,
+    neverUsedCount: null,
+    lastRefreshedAt: null,
+    ...overrides
+  }
 }
 
-export const SANDBOX_ACCOUNT: AccountSummary = {
-  id: 'demo@sandbox.local on http://127.0.0.1:4010/api',
-  baseUrl: 'http://127.0.0.1:4010/api',
-  profile: { name: 'Sandbox Demo', email: 'demo@sandbox.local', totalBalance: 50 },
-  isSandbox: true
-}
+/** An agency's own account on the default host. */
+export const ADA = makeAccount({ name: 'Ada Lovelace', email: 'ada@example.com', totalBalance: 1234.5 }, { colorIndex: 0 })
+/** A client account on a white-label host. */
+export const GRACE = makeAccount(
+  { name: 'Grace Hopper', email: 'grace@client.example', totalBalance: 20 },
+  { baseUrl: 'https://voice.agency.example/api', colorIndex: 1 }
+)
+/** A third account without a name, on the default host. */
+export const LIN = makeAccount({ email: 'lin@example.org', totalBalance: 0 }, { colorIndex: 2 })
 
-export const signedIn = (account: AccountSummary = ACCOUNT, verified = true): SessionView => ({ state: 'signed-in', account, verified })
+/** The API keys the fake's "servers" accept at sign-in, and whose they are. */
+export const API_KEYS = { ada: 'ak_live_ada', grace: 'ak_live_grace', lin: 'ak_live_lin' } as const
 
 const DAY = 24 * 3600 * 1000
 export const isoAgo = (ms: number, now = Date.now()): string => new Date(now - ms).toISOString()
@@ -102,159 +142,384 @@ export const makeKey = (id: number, overrides: Partial<KeyListItem> = {}): KeyLi
   ...overrides
 })
 
-/** `count` keys with distinct names and dates (key 1 is the oldest). */
-export const makeKeys = (count: number): KeyListItem[] =>
+/** `count` keys with distinct names and dates (key `first` is the oldest). */
+export const makeKeys = (count: number, first = 1, prefix = 'Key'): KeyListItem[] =>
   Array.from({ length: count }, (_, index) => {
-    const id = index + 1
+    const id = first + index
     return makeKey(id, {
-      name: `Key ${String(id).padStart(5, '0')}`,
+      name: `${prefix} ${String(id).padStart(5, '0')}`,
       createdAt: isoAgo((count - index) * 60_000),
       lastUsedAt: id % 3 === 0 ? null : isoAgo(id * 1000)
     })
   })
 
-export const REVOKED_REASON = 'The API key this app signs in with was rejected by the server.'
-export const OWN_KEY_REASON_FROM_MAIN = 'You deleted the API key this app signed in with, so Autocalls Keys has signed out.'
+/** What an account of the fake is made of: what main reports, the server's keys, the disk cache. */
+export interface AccountSeed {
+  account: AccountView
+  /** The server's keys. */
+  keys?: KeyListItem[]
+  /** The on-disk cache from an earlier run (what the initial state and keys.getCached report). */
+  cached?: { keys: KeyListItem[]; fetchedAt: string } | null
+}
+
+/** One account in the fake's "main process". Tests may edit it (then call emitAccountsChanged). */
+export interface FakeAccount {
+  view: AccountView
+  keys: KeyListItem[]
+  cached: { keys: KeyListItem[]; fetchedAt: string } | null
+  /** Every server request of this account fails with this, until cleared. */
+  fault: ErrorInput | null
+}
+
+/** Someone the fake's servers know: what `accounts.add` verifies an API key against. */
+export interface KnownPerson {
+  profile: UserProfile
+  /** Their keys on the server, for an account not yet in the app. */
+  keys: KeyListItem[]
+}
 
 /** The in-memory "main process" the default handlers act on. Tests may edit it directly. */
 export interface FakeModel {
-  session: SessionView
-  /** The server's keys. */
-  keys: KeyListItem[]
-  /** What `app.getInitialState` reports as the on-disk cache. */
-  cachedKeys: KeyListView | null
+  /** In the switcher's order. */
+  accounts: FakeAccount[]
+  /** The account the window showed last (what the initial state reports). */
+  shownAccountId: AccountId | null
   preferences: Preferences
   pendingTokens: PendingTokenView[]
-  /** The only API key `session.signIn` accepts. */
-  validApiKey: string
+  /** API key → whose it is: the only keys `accounts.add` accepts (on any base URL). */
+  people: Record<string, KnownPerson>
+  /** How many sandbox servers were started. */
+  sandboxCount: number
   nextKeyId: number
 }
 
 export interface FakeOptions {
-  session?: SessionView
-  keys?: KeyListItem[]
-  cachedKeys?: KeyListView | null
+  accounts?: Array<AccountSeed | AccountView>
+  shownAccountId?: AccountId | null
   pendingTokens?: PendingTokenView[]
   preferences?: Preferences
+  /** Keys for the accounts added at sign-in (by the default people: Ada, Grace and Lin). */
+  signInKeys?: Partial<Record<keyof typeof API_KEYS, KeyListItem[]>>
 }
+
+/** The keys and the token of the built-in sandbox account. */
+export const SANDBOX_KEYS = (): KeyListItem[] => [
+  makeKey(1, { name: 'Sandbox demo', isAppKey: true, createdAt: daysAgo(30) }),
+  makeKey(2, { name: 'Staging CRM', createdAt: daysAgo(20), lastUsedAt: daysAgo(1) }),
+  makeKey(3, { name: 'Old import script', createdAt: daysAgo(200) })
+]
 
 export interface FakeApi {
   /** Pass this as `window.autocalls`. */
   readonly api: AutocallsApi
   readonly model: FakeModel
+  /** The account's record in the fake (throws for an unknown one). */
+  account(accountId: AccountId): FakeAccount
   next<N extends MethodName>(method: N, responder: Responder<N>): void
   /** Shorthand for `next(method, failure(error))`. */
   failNext<N extends MethodName>(method: N, error: ErrorInput): void
   always<N extends MethodName>(method: N, responder: Responder<N>): void
   reset(method: MethodName): void
+  /** The fake's own behaviour for a method, to call from a responder. */
+  defaultOf<N extends MethodName>(method: N): Handler<N>
   defer<N extends MethodName>(method: N): Deferred<N>
+  /** Holds the next server request (list, create, delete, refresh-all) of one account. */
+  holdServer(accountId: AccountId): ServerHold
+  /** Makes every server request of the account fail (null: the server works again). */
+  setFault(accountId: AccountId, error: ErrorInput | null): void
+  /** Ends an account's session as main does after a 401 (needs sign-in, event sent). */
+  endSession(accountId: AccountId, reason?: string): void
   calls<N extends MethodName>(method: N): ArgsOf<N>[]
   callCount(method: MethodName): number
-  emitSessionEnded(reason: string): void
-  emitMenuCommand(command: MenuCommand): void
-  emitTokenWaiting(pendingId: string): void
+  /** Requests that named this account, over every method (e.g. "B's list was never asked for"). */
+  callsFor(accountId: AccountId): Array<{ method: MethodName; args: unknown[] }>
+  /** Sends `event:accounts-changed` with the model's accounts, as main does after a change. */
+  emitAccountsChanged(): void
+  emit<E extends EventName>(event: E, payload: EventPayloadOf<E>): void
+  emitMenuCommand(command: EventPayloadOf<'menuCommand'>['command'], accountId?: AccountId): void
+  emitTokenWaiting(pendingId: string, accountId: AccountId): void
   /** Live subscriptions per event (to check that the app unsubscribes). */
-  listenerCount(event: 'session-ended' | 'menu-command' | 'token-waiting'): number
+  listenerCount(event: EventName): number
 }
 
-/** Creates a fake; signed out with no keys unless told otherwise. */
+const toSeed = (input: AccountSeed | AccountView): AccountSeed => ('account' in input ? input : { account: input })
+const NEW_FOR_MS = 7 * DAY
+const countNeverUsed = (keys: readonly KeyListItem[], now = Date.now()): number =>
+  keys.filter((key) => key.lastUsedAt === null && !key.lastUsedUnreadable && Date.parse(key.createdAt) <= now - NEW_FOR_MS).length
+const newestFirst = (keys: readonly KeyListItem[]): KeyListItem[] =>
+  [...keys].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id)
+const copyView = (view: AccountView): AccountView => ({ ...view, profile: { ...view.profile }, problem: view.problem && { ...view.problem } })
+
+/** Creates a fake; without accounts (the first-run sign-in screen) unless told otherwise. */
 export function createFakeApi(options: FakeOptions = {}): FakeApi {
+  const seeds = (options.accounts ?? []).map(toSeed)
   const model: FakeModel = {
-    session: options.session ?? { state: 'signed-out' },
-    keys: options.keys ?? [],
-    cachedKeys: options.cachedKeys ?? null,
+    accounts: seeds.map((seed) => ({
+      view: copyView(seed.account),
+      keys: seed.keys ?? [],
+      cached: seed.cached ?? null,
+      fault: null
+    })),
+    shownAccountId: options.shownAccountId === undefined ? (seeds[0]?.account.id ?? null) : options.shownAccountId,
     preferences: options.preferences ?? DEFAULT_PREFERENCES,
     pendingTokens: options.pendingTokens ?? [],
-    validApiKey: 'ak_live_good',
-    nextKeyId: Math.max(100, ...(options.keys ?? []).map((key) => key.id + 1))
+    people: {
+      [API_KEYS.ada]: { profile: { ...ADA.profile }, keys: options.signInKeys?.ada ?? [] },
+      [API_KEYS.grace]: { profile: { ...GRACE.profile }, keys: options.signInKeys?.grace ?? [] },
+      [API_KEYS.lin]: { profile: { ...LIN.profile }, keys: options.signInKeys?.lin ?? [] }
+    },
+    sandboxCount: 0,
+    nextKeyId: Math.max(100, ...seeds.flatMap((seed) => (seed.keys ?? []).map((key) => key.id + 1)))
   }
-  const endedListeners = new Set<(payload: { reason: string }) => void>()
-  const menuListeners = new Set<(payload: { command: MenuCommand }) => void>()
-  const waitingListeners = new Set<(payload: { pendingId: string }) => void>()
-  const createdByRequest = new Map<string, string>()
-  let pendingCounter = 0
 
-  const emitSessionEnded = (reason: string) => {
-    for (const listener of [...endedListeners]) listener({ reason })
+  const listeners: { [E in EventName]: Set<Listener<E>> } = {
+    accountsChanged: new Set(),
+    menuCommand: new Set(),
+    tokenWaiting: new Set()
   }
-  const listView = (): KeyListView => ({ keys: model.keys.map((key) => ({ ...key })), fetchedAt: new Date().toISOString(), fromCache: false })
-  const requireSession = (): AppError | null =>
-    model.session.state === 'signed-in' ? null : { kind: 'not_signed_in', message: 'You are signed out. Sign in to manage your API keys.' }
+  const emit = <E extends EventName>(event: E, payload: EventPayloadOf<E>): void => {
+    for (const listener of [...listeners[event]]) listener(payload)
+  }
+  const subscribe =
+    <E extends EventName>(event: E) =>
+    (listener: Listener<E>) => {
+      listeners[event].add(listener)
+      return () => {
+        listeners[event].delete(listener)
+      }
+    }
+
+  const views = (): AccountView[] => model.accounts.map((record) => copyView(record.view))
+  const emitAccountsChanged = () => emit('accountsChanged', { accounts: views() })
+  const find = (accountId: AccountId): FakeAccount | undefined => model.accounts.find((record) => record.view.id === accountId)
+  const account = (accountId: AccountId): FakeAccount => {
+    const record = find(accountId)
+    if (!record) throw new Error(`The fake has no account ${accountId}`)
+    return record
+  }
+  const setStatus = (record: FakeAccount, status: AccountStatus, problem: AppError | null) => {
+    record.view = { ...record.view, status, problem }
+  }
+  const endSession = (accountId: AccountId, reason: string = SHARED_MESSAGES.credentialRevoked) => {
+    const record = account(accountId)
+    setStatus(record, 'needs-sign-in', { kind: 'not_signed_in', message: reason })
+    record.view = { ...record.view, verified: false }
+    // Like main: an ended session's cached list goes with it.
+    record.cached = null
+    emitAccountsChanged()
+  }
+
+  /** Like main's withClient: the account must exist and be signed in. */
+  const signedInAccount = (accountId: AccountId): FakeAccount | AppError => {
+    const record = find(accountId)
+    if (!record) return { kind: 'not_signed_in', message: SHARED_MESSAGES.unknownAccount }
+    if (record.view.status === 'needs-sign-in') return { kind: 'not_signed_in', message: record.view.problem?.message ?? 'Sign in again.' }
+    return record
+  }
+
+  const holds = new Map<AccountId, Array<{ wait: Promise<void>; reach: () => void }>>()
+  /** One request to the account's server: waits for a hold, applies a fault with main's state rules. */
+  const server = async (record: FakeAccount): Promise<AppError | null> => {
+    const hold = holds.get(record.view.id)?.shift()
+    if (hold) {
+      hold.reach()
+      await hold.wait
+    }
+    const fault = record.fault && failure(record.fault).error
+    if (!fault) {
+      if (record.view.status === 'unreachable' || record.view.status === 'keychain-locked') setStatus(record, 'ready', null)
+      record.view = { ...record.view, verified: true }
+      return null
+    }
+    if (fault.kind === 'unauthenticated') {
+      setStatus(record, 'needs-sign-in', { kind: 'not_signed_in', message: SHARED_MESSAGES.credentialRevoked })
+      record.cached = null
+    } else if (fault.kind === 'network' || fault.kind === 'timeout' || fault.kind === 'server') {
+      setStatus(record, 'unreachable', fault)
+    } else if (fault.kind === 'keychain_unavailable') {
+      setStatus(record, 'keychain-locked', fault)
+    }
+    return fault
+  }
+
+  const listView = (record: FakeAccount, fetchedAt: string): KeyListView => ({
+    accountId: record.view.id,
+    keys: record.keys.map((key) => ({ ...key })),
+    fetchedAt,
+    fromCache: false
+  })
+  /** Main's list: refreshing announced, the server asked, the summary and the cache recorded. */
+  const fetchList = async (record: FakeAccount): Promise<Result<KeyListView>> => {
+    record.view = { ...record.view, refreshing: true }
+    emitAccountsChanged()
+    const error = await server(record)
+    record.view = { ...record.view, refreshing: false }
+    if (error) {
+      emitAccountsChanged()
+      return { ok: false, error }
+    }
+    const fetchedAt = new Date().toISOString()
+    record.cached = { keys: record.keys.map((key) => ({ ...key })), fetchedAt }
+    record.view = { ...record.view, keyCount: record.keys.length, neverUsedCount: countNeverUsed(record.keys), lastRefreshedAt: fetchedAt }
+    emitAccountsChanged()
+    return ok(listView(record, fetchedAt))
+  }
+
+  const nextColor = (): number => {
+    const used = new Set(model.accounts.map((record) => record.view.colorIndex))
+    for (let index = 0; ; index++) if (!used.has(index)) return index
+  }
+  const createdByRequest = new Set<string>()
+  let pendingCounter = 0
 
   // The default behaviour of every method. A method added to the contract must be added here.
   const defaults: { [N in MethodName]: Handler<N> } = {
-    'app.getInitialState': () =>
-      ok({
-        session: model.session,
+    'app.getInitialState': () => {
+      const shown = find(model.shownAccountId ?? '') ?? model.accounts[0]
+      const cached = shown?.cached ?? null
+      return ok({
+        accounts: views(),
+        shownAccountId: shown?.view.id ?? null,
         // Like main: only the first screenful, newest first; the rest comes from keys.getCached.
-        cachedKeys: model.cachedKeys && {
-          ...model.cachedKeys,
-          keys: [...model.cachedKeys.keys].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id).slice(0, INITIAL_CACHED_KEYS)
-        },
-        cachedKeyCount: model.cachedKeys?.keys.length ?? 0,
+        cachedKeys:
+          shown && cached
+            ? { accountId: shown.view.id, keys: newestFirst(cached.keys).slice(0, INITIAL_CACHED_KEYS), fetchedAt: cached.fetchedAt, fromCache: true }
+            : null,
+        cachedKeyCount: cached?.keys.length ?? 0,
         preferences: model.preferences,
         pendingTokens: model.pendingTokens.map((item) => ({ ...item }))
-      }),
-    'keys.getCached': () => ok(model.cachedKeys),
-    'session.restore': () => {
-      if (model.session.state === 'signed-in') model.session = { ...model.session, verified: true }
-      return ok(model.session)
+      })
     },
-    'session.signIn': (baseUrl, apiKey) => {
-      if (apiKey.trim() !== model.validApiKey) {
-        return failure({ kind: 'unauthenticated', message: 'The server did not accept the API key (HTTP 401).', status: 401 })
+    'accounts.list': () => ok(views()),
+    'accounts.add': ({ baseUrl, apiKey }) => {
+      const person = model.people[apiKey.trim()]
+      if (!person) return failure({ kind: 'unauthenticated', message: 'The server did not accept the API key (HTTP 401).', status: 401 })
+      const id = `${person.profile.email} on ${baseUrl}`
+      let record = find(id)
+      const alreadyExisted = record !== undefined
+      if (record) {
+        setStatus(record, 'ready', null)
+      } else {
+        const view = makeAccount(person.profile, { baseUrl, colorIndex: nextColor() })
+        record = { view, keys: person.keys.map((key) => ({ ...key })), cached: null, fault: null }
+        model.accounts.push(record)
       }
-      model.session = signedIn({ ...ACCOUNT, baseUrl, id: `ada@example.com on ${baseUrl}` })
-      return ok(model.session)
+      record.view = { ...record.view, verified: true }
+      model.shownAccountId ??= id
+      emitAccountsChanged()
+      const fetchedAt = new Date().toISOString()
+      record.cached = { keys: record.keys.map((key) => ({ ...key })), fetchedAt }
+      record.view = { ...record.view, keyCount: record.keys.length, neverUsedCount: countNeverUsed(record.keys), lastRefreshedAt: fetchedAt }
+      emitAccountsChanged()
+      return ok({ account: copyView(record.view), alreadyExisted, list: listView(record, fetchedAt) })
     },
-    'session.startSandbox': () => {
-      model.session = signedIn(SANDBOX_ACCOUNT)
-      return ok(model.session)
+    'accounts.addSandbox': () => {
+      const baseUrl = `http://127.0.0.1:${4010 + model.sandboxCount++}/api`
+      const view = makeAccount({ name: 'Sandbox Demo', email: 'demo@sandbox.local', totalBalance: 50 }, { baseUrl, isSandbox: true, colorIndex: nextColor(), verified: true })
+      const record: FakeAccount = { view, keys: SANDBOX_KEYS(), cached: null, fault: null }
+      model.accounts.push(record)
+      const fetchedAt = new Date().toISOString()
+      record.cached = { keys: record.keys.map((key) => ({ ...key })), fetchedAt }
+      record.view = { ...record.view, keyCount: record.keys.length, neverUsedCount: countNeverUsed(record.keys), lastRefreshedAt: fetchedAt }
+      emitAccountsChanged()
+      return ok({ account: copyView(record.view), alreadyExisted: false, list: listView(record, fetchedAt) })
     },
-    'session.signOut': () => {
-      model.session = { state: 'signed-out' }
-      return ok(model.session)
+    'accounts.remove': ({ accountId }) => {
+      if (!find(accountId)) return failure({ kind: 'not_signed_in', message: SHARED_MESSAGES.unknownAccount })
+      model.accounts = model.accounts.filter((record) => record.view.id !== accountId)
+      if (model.shownAccountId === accountId) model.shownAccountId = model.accounts[0]?.view.id ?? null
+      emitAccountsChanged()
+      return ok(views())
     },
-    'keys.list': () => {
-      const error = requireSession()
-      return error ? { ok: false, error } : ok(listView())
+    'accounts.removeAll': () => {
+      model.accounts = []
+      model.shownAccountId = null
+      emitAccountsChanged()
+      return ok([])
     },
-    'keys.create': (name, requestId) => {
-      const error = requireSession()
-      if (error) return { ok: false, error }
+    'accounts.show': ({ accountId }) => {
+      if (!find(accountId)) return failure({ kind: 'not_signed_in', message: SHARED_MESSAGES.unknownAccount })
+      model.shownAccountId = accountId
+      return ok(null)
+    },
+    'accounts.refreshAll': async () => {
+      const eligible = model.accounts.filter((record) => record.view.status !== 'needs-sign-in')
+      const outcomes = await Promise.all(
+        eligible.map(async (record) => {
+          const listed = await fetchList(record)
+          return { accountId: record.view.id, ok: listed.ok, error: listed.ok ? null : listed.error }
+        })
+      )
+      return ok(outcomes)
+    },
+    'keys.list': ({ accountId }) => {
+      const record = signedInAccount(accountId)
+      return 'view' in record ? fetchList(record) : { ok: false, error: record }
+    },
+    'keys.getCached': ({ accountId }) => {
+      const record = find(accountId)
+      if (!record?.cached) return ok(null)
+      const { keys, fetchedAt } = record.cached
+      // Like main: always "from the cache"; the window compares fetchedAt with what it shows.
+      return ok({ accountId, keys: keys.map((key) => ({ ...key })), fetchedAt, fromCache: true })
+    },
+    'keys.create': async ({ accountId, name, requestId }) => {
+      const record = signedInAccount(accountId)
+      if (!('view' in record)) return { ok: false, error: record }
       if (createdByRequest.has(requestId)) {
         return failure({ kind: 'invalid_request', message: 'This key was already created; its token is shown in the open dialog.' })
       }
-      const trimmed = name.trim()
+      const error = await server(record)
+      if (error) {
+        emitAccountsChanged()
+        return { ok: false, error }
+      }
+      createdByRequest.add(requestId)
       const id = model.nextKeyId++
-      const key: KeyListItem = { id, name: trimmed, createdAt: new Date().toISOString(), lastUsedAt: null, isAppKey: false }
-      model.keys = [key, ...model.keys]
+      const key: KeyListItem = { id, name: name.trim(), createdAt: new Date().toISOString(), lastUsedAt: null, isAppKey: false }
+      record.keys = [key, ...record.keys]
       const pendingId = `pending-${++pendingCounter}`
       const token = `${id}|fakeSecretToken${id}xyz`
-      model.pendingTokens.push({ pendingId, token, keyName: trimmed, keyId: id, expiresAt: new Date(Date.now() + 1_800_000).toISOString() })
-      createdByRequest.set(requestId, pendingId)
-      return ok({ key, pendingId, token, idConfirmed: true, list: listView() })
+      model.pendingTokens.push({
+        pendingId,
+        token,
+        accountId,
+        accountLabel: accountLabel(record.view),
+        keyName: key.name,
+        keyId: id,
+        expiresAt: new Date(Date.now() + 1_800_000).toISOString()
+      })
+      // Like main: a window that reloaded meanwhile is told before the answer goes back.
+      emit('tokenWaiting', { pendingId, accountId })
+      return ok({ accountId, key: { ...key, unconfirmed: true }, pendingId, token })
     },
-    'keys.delete': (id) => {
-      const error = requireSession()
-      if (error) return { ok: false, error }
-      const key = model.keys.find((item) => item.id === id)
-      if (!key) return ok({ id, alreadyGone: true, signedOut: false })
-      model.keys = model.keys.filter((item) => item.id !== id)
-      if (key.isAppKey) {
-        // Like main: the session ends (and the event goes out) before the answer.
-        model.session = { state: 'signed-out', reason: OWN_KEY_REASON_FROM_MAIN }
-        emitSessionEnded(OWN_KEY_REASON_FROM_MAIN)
-        return ok({ id, alreadyGone: false, signedOut: true })
+    'keys.delete': async ({ accountId, id }) => {
+      const record = signedInAccount(accountId)
+      if (!('view' in record)) return { ok: false, error: record }
+      const error = await server(record)
+      if (error) {
+        emitAccountsChanged()
+        return { ok: false, error }
       }
-      return ok({ id, alreadyGone: false, signedOut: false })
+      const key = record.keys.find((item) => item.id === id)
+      record.keys = record.keys.filter((item) => item.id !== id)
+      if (record.cached) {
+        record.cached = { ...record.cached, keys: record.cached.keys.filter((item) => item.id !== id) }
+        // Like main: the switcher's and the overview's counts drop at once.
+        record.view = { ...record.view, keyCount: record.cached.keys.length, neverUsedCount: countNeverUsed(record.cached.keys) }
+        emitAccountsChanged()
+      }
+      if (!key) return ok({ accountId, id, alreadyGone: true, signedOut: false })
+      // Like main: deleting the account's own key ends that account's session before the answer.
+      if (key.isAppKey) endSession(accountId, SHARED_MESSAGES.ownKeyDeleted)
+      return ok({ accountId, id, alreadyGone: false, signedOut: key.isAppKey })
     },
     'token.listPending': () => ok(model.pendingTokens.map((item) => ({ ...item }))),
-    'token.copy': (pendingId) =>
+    'token.copy': ({ pendingId }) =>
       model.pendingTokens.some((item) => item.pendingId === pendingId)
         ? ok({ clearsInSeconds: model.preferences.clipboardClearSeconds })
         : failure({ kind: 'token_gone', message: 'This token is no longer held by the app.' }),
-    'token.confirmSaved': (pendingId) => {
+    'token.confirmSaved': ({ pendingId }) => {
       model.pendingTokens = model.pendingTokens.filter((item) => item.pendingId !== pendingId)
       return ok(null)
     },
@@ -267,18 +532,16 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
 
   const oneShot = new Map<MethodName, Array<Responder<never> | Deferred<never>>>()
   const persistent = new Map<MethodName, Responder<never>>()
-  const callLog = new Map<MethodName, unknown[][]>()
+  const callLog: Array<{ method: MethodName; args: unknown[] }> = []
   const deferredCalls = new WeakMap<object, (args: unknown[], fallback: () => Promise<unknown>) => Promise<unknown>>()
 
   const answer = <N extends MethodName>(responder: Responder<N>, args: ArgsOf<N>): Promise<ResultOf<N>> =>
-    Promise.resolve(typeof responder === 'function' ? (responder as Handler<N>)(...args) : responder)
+    Promise.resolve(typeof responder === 'function' ? (responder as (...a: ArgsOf<N>) => ResultOf<N>)(...args) : responder)
 
   function dispatch<N extends MethodName>(method: N, args: ArgsOf<N>): Promise<ResultOf<N>> {
-    const log = callLog.get(method) ?? []
-    log.push([...args])
-    callLog.set(method, log)
+    callLog.push({ method, args: [...args] })
     const queued = oneShot.get(method)?.shift() as Responder<N> | Deferred<N> | undefined
-    const fallback = () => answer(persistent.get(method) ?? (defaults[method] as Handler<N>), args)
+    const fallback = () => answer((persistent.get(method) as Responder<N> | undefined) ?? (defaults[method] as Responder<N>), args)
     if (queued !== undefined && typeof queued === 'object' && queued !== null && deferredCalls.has(queued)) {
       return deferredCalls.get(queued)!(args, fallback) as Promise<ResultOf<N>>
     }
@@ -286,52 +549,41 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     return fallback()
   }
 
+  // Checked against the bridge type: a missing or extra method, or a wrong request, fails tsc.
   const api: AutocallsApi = {
     app: {
       getInitialState: () => dispatch('app.getInitialState', [])
     },
-    session: {
-      restore: () => dispatch('session.restore', []),
-      signIn: (baseUrl, apiKey) => dispatch('session.signIn', [baseUrl, apiKey]),
-      startSandbox: () => dispatch('session.startSandbox', []),
-      signOut: () => dispatch('session.signOut', []),
-      onEnded: (listener) => {
-        endedListeners.add(listener)
-        return () => {
-          endedListeners.delete(listener)
-        }
-      }
+    accounts: {
+      list: () => dispatch('accounts.list', []),
+      add: (request) => dispatch('accounts.add', [request]),
+      addSandbox: () => dispatch('accounts.addSandbox', []),
+      remove: (request) => dispatch('accounts.remove', [request]),
+      removeAll: () => dispatch('accounts.removeAll', []),
+      show: (request) => dispatch('accounts.show', [request]),
+      refreshAll: () => dispatch('accounts.refreshAll', [])
     },
     keys: {
-      list: () => dispatch('keys.list', []),
-      getCached: () => dispatch('keys.getCached', []),
-      create: (name, requestId) => dispatch('keys.create', [name, requestId]),
-      delete: (id) => dispatch('keys.delete', [id])
+      list: (request) => dispatch('keys.list', [request]),
+      getCached: (request) => dispatch('keys.getCached', [request]),
+      create: (request) => dispatch('keys.create', [request]),
+      delete: (request) => dispatch('keys.delete', [request])
     },
     token: {
       listPending: () => dispatch('token.listPending', []),
-      copy: (pendingId) => dispatch('token.copy', [pendingId]),
-      confirmSaved: (pendingId) => dispatch('token.confirmSaved', [pendingId]),
-      onWaiting: (listener) => {
-        waitingListeners.add(listener)
-        return () => {
-          waitingListeners.delete(listener)
-        }
-      }
+      copy: (request) => dispatch('token.copy', [request]),
+      confirmSaved: (request) => dispatch('token.confirmSaved', [request])
     },
     preferences: {
-      update: (changes) => dispatch('preferences.update', [changes])
+      update: (request) => dispatch('preferences.update', [request])
     },
     shell: {
-      openExternal: (url) => dispatch('shell.openExternal', [url])
+      openExternal: (request) => dispatch('shell.openExternal', [request])
     },
-    menu: {
-      onCommand: (listener) => {
-        menuListeners.add(listener)
-        return () => {
-          menuListeners.delete(listener)
-        }
-      }
+    on: {
+      accountsChanged: subscribe('accountsChanged'),
+      menuCommand: subscribe('menuCommand'),
+      tokenWaiting: subscribe('tokenWaiting')
     }
   }
 
@@ -344,6 +596,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
   return {
     api,
     model,
+    account,
     next: (method, responder) => enqueue(method, responder as Responder<never>),
     failNext: (method, error) => enqueue(method, failure(error) as never),
     always: (method, responder) => persistent.set(method, responder as Responder<never>),
@@ -351,6 +604,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       persistent.delete(method)
       oneShot.delete(method)
     },
+    defaultOf: (method) => defaults[method],
     defer: <N extends MethodName>(method: N): Deferred<N> => {
       let settle!: (value: ResultOf<N>) => void
       let markCalled!: (args: ArgsOf<N>) => void
@@ -374,16 +628,40 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       enqueue(method, deferred as unknown as Deferred<never>)
       return deferred
     },
-    calls: <N extends MethodName>(method: N) => (callLog.get(method) ?? []) as ArgsOf<N>[],
-    callCount: (method) => callLog.get(method)?.length ?? 0,
-    emitSessionEnded,
-    emitMenuCommand: (command) => {
-      for (const listener of [...menuListeners]) listener({ command })
+    holdServer: (accountId) => {
+      let release!: () => void
+      let reach!: () => void
+      const wait = new Promise<void>((resolve) => (release = resolve))
+      const reached = new Promise<void>((resolve) => (reach = resolve))
+      holds.set(accountId, [...(holds.get(accountId) ?? []), { wait, reach }])
+      return { reached, release }
     },
-    emitTokenWaiting: (pendingId) => {
-      for (const listener of [...waitingListeners]) listener({ pendingId })
+    setFault: (accountId, error) => {
+      account(accountId).fault = error
     },
-    listenerCount: (event) =>
-      event === 'session-ended' ? endedListeners.size : event === 'menu-command' ? menuListeners.size : waitingListeners.size
+    endSession,
+    calls: <N extends MethodName>(method: N) => callLog.filter((entry) => entry.method === method).map((entry) => entry.args as ArgsOf<N>),
+    callCount: (method) => callLog.filter((entry) => entry.method === method).length,
+    callsFor: (accountId) =>
+      callLog.filter((entry) => entry.args.some((arg) => typeof arg === 'object' && arg !== null && (arg as { accountId?: unknown }).accountId === accountId)),
+    emitAccountsChanged,
+    emit,
+    emitMenuCommand: (command, accountId) => emit('menuCommand', accountId === undefined ? { command } : { command, accountId }),
+    emitTokenWaiting: (pendingId, accountId) => emit('tokenWaiting', { pendingId, accountId }),
+    listenerCount: (event) => listeners[event].size
+  }
+}
+
+/** A pending token as main holds it (for tests that start with one waiting). */
+export function pendingToken(account: AccountView, overrides: Partial<PendingTokenView> = {}): PendingTokenView {
+  return {
+    pendingId: 'p-1',
+    token: '11|pendingTokenValue',
+    accountId: account.id,
+    accountLabel: accountLabel(account),
+    keyName: 'Pending key',
+    keyId: 11,
+    expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    ...overrides
   }
 }

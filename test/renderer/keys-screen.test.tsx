@@ -1,69 +1,75 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { createFakeApi, daysAgo, isoAgo, makeKey, makeKeys, ok, signedIn } from './fake-api'
-import { bodyRows, isDisabled, renderApp, waitForListSettled } from './render-app'
+import type { KeyListItem } from '../../src/shared/domain'
+import { ADA, createFakeApi, daysAgo, failure, isoAgo, makeKey, makeKeys, ok, type FakeOptions } from './fake-api'
+import { bodyRows, isDisabled, listStatus, renderApp, rowNames, waitForListSettled } from './render-app'
 
 const HOUR = 3600_000
-const status = () => screen.getByRole('status')
+const status = () => listStatus()
 const table = () => screen.getByRole('table', { name: 'API keys' })
-const rowNames = () => bodyRows().map((row) => row.querySelector('.key-name')?.textContent)
 
-const cachedView = (keys = makeKeys(3), fetchedAt = daysAgo(3)) => ({ keys, fetchedAt, fromCache: true })
+/** Ada's account, with these keys on the server (and optionally a cache from an earlier run). */
+const ada = (keys: KeyListItem[], cached?: { keys: KeyListItem[]; fetchedAt: string }): FakeOptions => ({
+  accounts: [{ account: ADA, keys, cached: cached ?? null }]
+})
+const cachedView = (keys = makeKeys(3), fetchedAt = daysAgo(3)) => ({ keys, fetchedAt })
 
 describe('keys screen: start-up and freshness', () => {
   it('shows the cached list at once, marked "Refreshing…", then the fresh list as "Updated just now"', async () => {
-    const fake = createFakeApi({
-      session: signedIn(undefined, false),
-      cachedKeys: cachedView([makeKey(1, { name: 'Cached key' })]),
-      keys: [makeKey(1, { name: 'Cached key' }), makeKey(2, { name: 'Fresh key' })]
-    })
-    const restore = fake.defer('session.restore')
+    const fake = createFakeApi(ada([makeKey(1, { name: 'Cached key' }), makeKey(2, { name: 'Fresh key' })], cachedView([makeKey(1, { name: 'Cached key' })])))
+    const server = fake.holdServer(ADA.id)
     await renderApp(fake)
-    expect(screen.getByRole('heading', { level: 1, name: 'API keys' })).toBeTruthy()
+    expect(screen.getByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeTruthy()
     expect(rowNames()).toEqual(['Cached key'])
     expect(status().textContent).toBe('Refreshing…')
+    // The cached rows are dimmed while they may be out of date.
+    expect(table().className).toContain('is-stale')
     const refresh = screen.getByRole('button', { name: 'Refresh' })
     expect(isDisabled(refresh)).toBe(true)
     expect(refresh.getAttribute('aria-busy')).toBe('true')
-    await act(async () => restore.proceed())
+    await server.reached
+    await act(async () => server.release())
     await waitFor(() => expect(status().textContent).toBe('Updated just now'))
     expect(rowNames()).toHaveLength(2)
-    expect(fake.callCount('keys.list')).toBe(1)
+    expect(table().className).not.toContain('is-stale')
+    expect(fake.calls('keys.list')).toEqual([[{ accountId: ADA.id }]])
     expect(isDisabled(screen.getByRole('button', { name: 'Refresh' }))).toBe(false)
   })
 
   it.each(['network', 'timeout', 'server'] as const)(
-    'keeps the cached list with "Could not refresh" and "Showing keys from …" when restore fails (%s)',
+    'keeps the cached list with "Could not refresh" and "Showing keys from …" when the first list fails (%s)',
     async (kind) => {
-      const fake = createFakeApi({ session: signedIn(undefined, false), cachedKeys: cachedView(), keys: makeKeys(5) })
-      fake.failNext('session.restore', { kind, message: 'Could not reach app.autocalls.ai.' })
+      const fake = createFakeApi(ada(makeKeys(5), cachedView()))
+      fake.setFault(ADA.id, { kind, message: 'Could not reach app.autocalls.ai.' })
       const { user } = await renderApp(fake)
       const banner = await screen.findByRole('alert')
       expect(banner.textContent).toContain('Could not refresh: Could not reach app.autocalls.ai.')
       expect(status().textContent).toBe('Showing keys from 3 days ago')
       expect(bodyRows()).toHaveLength(3)
-      expect(fake.callCount('keys.list')).toBe(0)
+      fake.setFault(ADA.id, null)
       await user.click(within(banner).getByRole('button', { name: 'Try again' }))
       await waitFor(() => expect(status().textContent).toBe('Updated just now'))
-      expect(fake.callCount('session.restore')).toBe(2)
+      expect(fake.callCount('keys.list')).toBe(2)
       expect(bodyRows()).toHaveLength(5)
       expect(screen.queryByRole('alert')).toBeNull()
     }
   )
 
-  it('goes to sign-in when restore finds the credential revoked', async () => {
-    const fake = createFakeApi({ session: signedIn(undefined, false), cachedKeys: cachedView() })
-    fake.next('session.restore', () => {
-      fake.emitSessionEnded('The API key this app signs in with was rejected by the server.')
-      return { ok: false, error: { kind: 'unauthenticated', message: 'HTTP 401' } }
-    })
+  it('shows "Signed out of this account" with "Sign in again" when the first list finds the credential revoked', async () => {
+    const fake = createFakeApi(ada(makeKeys(2), cachedView()))
+    fake.setFault(ADA.id, { kind: 'unauthenticated', message: 'HTTP 401', status: 401 })
     await renderApp(fake)
-    expect(await screen.findByRole('heading', { name: 'Sign in to Autocalls' })).toBeTruthy()
-    expect(screen.getByRole('alert').textContent).toBe('The API key this app signs in with was rejected by the server.')
+    const alert = await screen.findByRole('alert')
+    expect(within(alert).getByText('Signed out of this account')).toBeTruthy()
+    expect(alert.textContent).toContain('The API key this app signs in with for this account was rejected by the server')
+    expect(within(alert).getByRole('button', { name: 'Sign in again' })).toBeTruthy()
+    // Neither the rows nor the actions on them are offered for a session that is over.
+    expect(screen.queryByRole('table')).toBeNull()
+    expect(screen.queryByRole('button', { name: 'New key' })).toBeNull()
   })
 
   it('shows "Loading keys…" with no rows while the first list loads', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(2) })
+    const fake = createFakeApi(ada(makeKeys(2)))
     const list = fake.defer('keys.list')
     await renderApp(fake)
     expect(status().textContent).toBe('Loading keys…')
@@ -73,18 +79,18 @@ describe('keys screen: start-up and freshness', () => {
   })
 
   it('shows "No API keys yet" and "Create your first key" opens the New key dialog', async () => {
-    const { user } = await renderApp({ session: signedIn(), keys: [] })
+    const { user } = await renderApp(ada([]))
     expect(await screen.findByText('No API keys yet')).toBeTruthy()
     await user.click(screen.getByRole('button', { name: 'Create your first key' }))
-    expect(screen.getByRole('dialog', { name: 'New API key' })).toBeTruthy()
+    expect(await screen.findByRole('dialog', { name: 'New API key' })).toBeTruthy()
   })
 
   it('shows an error with no data as an alert with "Try again", which retries', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(2) })
+    const fake = createFakeApi(ada(makeKeys(2)))
     fake.failNext('keys.list', { kind: 'network', message: 'Could not reach app.autocalls.ai.' })
     const { user } = await renderApp(fake)
     const alert = await screen.findByRole('alert')
-    expect(alert.textContent).toContain('Could not reach app.autocalls.ai.')
+    expect(alert.textContent).toContain('Could not load keys: Could not reach app.autocalls.ai.')
     expect(screen.queryByRole('table')).toBeNull()
     await user.click(within(alert).getByRole('button', { name: 'Try again' }))
     await waitFor(() => expect(bodyRows()).toHaveLength(2))
@@ -92,7 +98,7 @@ describe('keys screen: start-up and freshness', () => {
   })
 
   it('shows a failed refresh over shown rows as a banner, and the rows as not fresh', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(2) })
+    const fake = createFakeApi(ada(makeKeys(2)))
     const { user } = await renderApp(fake)
     await waitFor(() => expect(bodyRows()).toHaveLength(2))
     fake.failNext('keys.list', { kind: 'rate_limited', message: 'Too many requests. Try again in 30 seconds.' })
@@ -104,12 +110,19 @@ describe('keys screen: start-up and freshness', () => {
     expect(bodyRows()).toHaveLength(2)
   })
 
-  it('goes to sign-in when the list says the session is gone', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(2) })
-    fake.failNext('keys.list', { kind: 'not_signed_in', message: 'You are signed out. Sign in to manage your API keys.' })
+  it('shows the account as signed out when the list says its session is gone', async () => {
+    const fake = createFakeApi(ada(makeKeys(2)))
+    fake.next('keys.list', () => {
+      // Main announces the account's new state before it answers.
+      fake.endSession(ADA.id, 'You are signed out of this account. Sign in again.')
+      return failure({ kind: 'not_signed_in', message: 'You are signed out of this account. Sign in again.' })
+    })
     await renderApp(fake)
-    expect(await screen.findByRole('heading', { name: 'Sign in to Autocalls' })).toBeTruthy()
-    expect(screen.getByRole('alert').textContent).toBe('You are signed out. Sign in to manage your API keys.')
+    const alert = await screen.findByRole('alert')
+    expect(within(alert).getByText('Signed out of this account')).toBeTruthy()
+    expect(alert.textContent).toContain('You are signed out of this account. Sign in again.')
+    // Not shown twice as a list error too.
+    expect(screen.queryByText(/Could not load keys/)).toBeNull()
   })
 })
 
@@ -122,7 +135,7 @@ describe('keys screen: the table', () => {
   ]
 
   it('shows each key with name, ID, created date, last used and a named Delete button; newest first', async () => {
-    await renderApp({ session: signedIn(), keys })
+    await renderApp(ada(keys))
     await waitForListSettled()
     expect(table().getAttribute('aria-rowcount')).toBe('5')
     expect(rowNames()).toEqual(['ALPINE', 'Alpha', 'gamma', 'beta'])
@@ -135,7 +148,7 @@ describe('keys screen: the table', () => {
   })
 
   it('shows last used as relative time with the exact time in title and <time dateTime>; "Never used" otherwise', async () => {
-    await renderApp({ session: signedIn(), keys })
+    await renderApp(ada(keys))
     await waitForListSettled()
     const exact = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'long' })
     const betaUsed = screen.getByText('3 days ago')
@@ -148,7 +161,7 @@ describe('keys screen: the table', () => {
   })
 
   it('marks only the app\'s own key with "This app"', async () => {
-    await renderApp({ session: signedIn(), keys })
+    await renderApp(ada(keys))
     await waitForListSettled()
     const badges = screen.getAllByText('This app')
     expect(badges).toHaveLength(1)
@@ -156,7 +169,7 @@ describe('keys screen: the table', () => {
   })
 
   it('sorts by each column; clicking the active column flips the direction', async () => {
-    const { user } = await renderApp({ session: signedIn(), keys })
+    const { user } = await renderApp(ada(keys))
     await waitForListSettled()
     const header = (name: string) => screen.getByRole('columnheader', { name })
     const sortButton = (name: string) => screen.getByRole('button', { name })
@@ -182,7 +195,7 @@ describe('keys screen: the table', () => {
   })
 
   it('filters by name, case-insensitively, as you type; no match says so', async () => {
-    const { user } = await renderApp({ session: signedIn(), keys })
+    const { user } = await renderApp(ada(keys))
     await waitForListSettled()
     const filter = screen.getByRole('searchbox', { name: 'Filter keys' })
     await user.type(filter, 'alp')
@@ -198,7 +211,7 @@ describe('keys screen: the table', () => {
 
   it('renders only a window of rows for 10,000 keys, and scrolling brings later rows in', async () => {
     const many = makeKeys(10_000)
-    const fake = createFakeApi({ session: signedIn(), keys: many })
+    const fake = createFakeApi(ada(many))
     const { user } = await renderApp(fake)
     await waitForListSettled()
     expect(table().getAttribute('aria-rowcount')).toBe('10001')
@@ -224,7 +237,7 @@ describe('keys screen: the table', () => {
 
   it('renders key names containing HTML or script as plain text', async () => {
     const name = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b>'
-    const { container } = await renderApp({ session: signedIn(), keys: [makeKey(1, { name })] })
+    const { container } = await renderApp(ada([makeKey(1, { name })]))
     await waitForListSettled()
     expect(screen.getByText(name)).toBeTruthy()
     expect(screen.getByRole('button', { name: `Delete ${name}` })).toBeTruthy()
@@ -233,10 +246,10 @@ describe('keys screen: the table', () => {
   })
 
   it('Refresh fetches the list again, with one request for a double click', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(2) })
+    const fake = createFakeApi(ada(makeKeys(2)))
     const { user } = await renderApp(fake)
     await waitForListSettled()
-    fake.model.keys = makeKeys(4)
+    fake.account(ADA.id).keys = makeKeys(4)
     const list = fake.defer('keys.list')
     await user.dblClick(screen.getByRole('button', { name: 'Refresh' }))
     expect(status().textContent).toBe('Refreshing…')
@@ -246,8 +259,8 @@ describe('keys screen: the table', () => {
   })
 
   it('ages relative times: the status and rows never claim an old list is fresh', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
-    fake.next('keys.list', ok({ keys: makeKeys(1), fetchedAt: isoAgo(2 * HOUR), fromCache: false }))
+    const fake = createFakeApi(ada(makeKeys(1)))
+    fake.next('keys.list', ok({ accountId: ADA.id, keys: makeKeys(1), fetchedAt: isoAgo(2 * HOUR), fromCache: false }))
     await renderApp(fake)
     await waitFor(() => expect(status().textContent).toBe('Updated 2 hours ago'))
   })

@@ -7,11 +7,12 @@ import {
   nextSort,
   sortKeys
 } from '../../src/renderer/src/lib/key-list'
-import { isTypingTarget, matchShortcut, type ShortcutEvent } from '../../src/renderer/src/lib/keyboard-shortcuts'
+import { customHost, displayName, initialsOf, statusText, windowTitle } from '../../src/renderer/src/lib/account-display'
+import { isTypingTarget, matchShortcut, type Shortcut, type ShortcutEvent } from '../../src/renderer/src/lib/keyboard-shortcuts'
 import { copiedMessage, deleteQuestion, noMatchMessage } from '../../src/renderer/src/lib/messages'
 import { newRequestId } from '../../src/renderer/src/lib/request-id'
 import { formatRelativeTime } from '../../src/renderer/src/lib/time-format'
-import { makeKey, makeKeys } from './fake-api'
+import { ADA, GRACE, makeAccount, makeKey, makeKeys } from './fake-api'
 
 const NOW = Date.parse('2025-06-15T12:00:00Z')
 const ago = (ms: number) => new Date(NOW - ms).toISOString()
@@ -108,21 +109,29 @@ describe('keyboard shortcuts', () => {
     ...init
   })
 
-  it.each([
-    [{ key: 'n', ctrlKey: true }, 'new-key'],
-    [{ key: 'N', metaKey: true }, 'new-key'],
-    [{ key: 'f', ctrlKey: true, target: input }, 'find'],
-    [{ key: '/' }, 'find'],
-    [{ key: '/', target: checkbox }, 'find'],
+  it.each<[Partial<ShortcutEvent>, Shortcut | null]>([
+    [{ key: 'n', ctrlKey: true }, { command: 'new-key' }],
+    [{ key: 'N', metaKey: true }, { command: 'new-key' }],
+    [{ key: 'f', ctrlKey: true, target: input }, { command: 'find' }],
+    [{ key: '/' }, { command: 'find' }],
+    [{ key: '/', target: checkbox }, { command: 'find' }],
     [{ key: '/', target: input }, null],
     [{ key: '/', target: textarea }, null],
-    [{ key: 'r', ctrlKey: true, target: input }, 'refresh'],
-    [{ key: 'F5' }, 'refresh'],
+    [{ key: 'r', ctrlKey: true, target: input }, { command: 'refresh' }],
+    [{ key: 'F5' }, { command: 'refresh' }],
+    [{ key: '1', ctrlKey: true }, { command: 'show-account', index: 0 }],
+    [{ key: '9', metaKey: true, target: input }, { command: 'show-account', index: 8 }],
+    [{ key: '0', ctrlKey: true }, null],
+    [{ key: '2' }, null],
+    [{ key: '2', ctrlKey: true, altKey: true }, null],
+    [{ key: 'A', ctrlKey: true, shiftKey: true }, { command: 'show-overview' }],
+    [{ key: 'a', metaKey: true, shiftKey: true }, { command: 'show-overview' }],
+    [{ key: 'a', ctrlKey: true }, null],
     [{ key: 'n' }, null],
     [{ key: 'n', ctrlKey: true, shiftKey: true }, null],
     [{ key: 'r', ctrlKey: true, altKey: true }, null]
-  ] as const)('%o → %s', (init, command) => {
-    expect(matchShortcut(event(init))).toBe(command)
+  ])('%o → %o', (init, shortcut) => {
+    expect(matchShortcut(event(init))).toEqual(shortcut)
   })
 
   it('isTypingTarget knows text fields from other controls', () => {
@@ -153,5 +162,36 @@ describe('texts and ids', () => {
     const a = newRequestId()
     expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
     expect(newRequestId()).not.toBe(a)
+  })
+})
+
+describe('how an account is named on screen', () => {
+  const nameless = makeAccount({ email: 'ops@agency.example' }, { baseUrl: 'https://voice.agency.example:8443/api' })
+
+  it('display name, initials and host (only when not the default host)', () => {
+    expect(displayName(ADA)).toBe('Ada Lovelace')
+    expect(displayName(nameless)).toBe('ops@agency.example')
+    expect(displayName(makeAccount({ email: 'x@example.com', name: '   ' }))).toBe('x@example.com')
+    expect(initialsOf(ADA)).toBe('AL')
+    expect(initialsOf(makeAccount({ email: 'x@example.com', name: 'Émile Zola Jr' }))).toBe('ÉZ')
+    expect(initialsOf(nameless)).toBe('O')
+    expect(customHost(ADA)).toBeNull()
+    expect(customHost(GRACE)).toBe('voice.agency.example')
+    expect(customHost(nameless)).toBe('voice.agency.example:8443')
+  })
+
+  it('states in words; a refresh in flight wins', () => {
+    expect(statusText(ADA)).toBe('Ready')
+    expect(statusText({ ...ADA, status: 'needs-sign-in' })).toBe('Needs sign-in')
+    expect(statusText({ ...ADA, status: 'unreachable' })).toBe('Unreachable')
+    expect(statusText({ ...ADA, status: 'keychain-locked' })).toBe('Keychain locked')
+    expect(statusText({ ...ADA, status: 'unreachable', refreshing: true })).toBe('Refreshing…')
+  })
+
+  it('the window title names the account, with the host when not the default', () => {
+    expect(windowTitle(ADA)).toBe('Ada Lovelace (ada@example.com) — Autocalls Keys')
+    expect(windowTitle(GRACE)).toBe('Grace Hopper (grace@client.example) on voice.agency.example — Autocalls Keys')
+    expect(windowTitle(nameless)).toBe('ops@agency.example on voice.agency.example:8443 — Autocalls Keys')
+    expect(windowTitle(null)).toBe('Autocalls Keys')
   })
 })

@@ -1,25 +1,29 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { createFakeApi, makeKeys, ok, signedIn, type FakeApi } from './fake-api'
-import { bodyRows, isDisabled, renderApp, waitForListSettled } from './render-app'
+import { ADA, createFakeApi, makeKeys, ok, type FakeApi } from './fake-api'
+import { bodyRows, expectNoDialogOpened, isDisabled, renderApp, rowNames, waitForListSettled } from './render-app'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
-async function openNewKey(fake: FakeApi = createFakeApi({ session: signedIn(), keys: makeKeys(2) })) {
+async function openNewKey(fake: FakeApi = adaWith(2)) {
   const rendered = await renderApp(fake)
   await waitForListSettled()
   await rendered.user.click(screen.getByRole('button', { name: 'New key' }))
-  const dialog = screen.getByRole('dialog', { name: 'New API key' })
+  const dialog = await screen.findByRole('dialog', { name: 'New API key' })
   const input = within(dialog).getByRole('textbox', { name: 'Name' }) as HTMLInputElement
   return { ...rendered, dialog, input }
 }
 
+const adaWith = (count: number) => createFakeApi({ accounts: [{ account: ADA, keys: makeKeys(count) }] })
+const badgeOf = (name: string) => bodyRows().find((row) => row.querySelector('.key-name')?.textContent === name)?.querySelector('.badge-unconfirmed') ?? null
+
 const fieldErrorOf = (input: HTMLElement) => document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent
 
 describe('new key dialog', () => {
-  it('opens as a modal <dialog> titled "New API key" with the Name field focused', async () => {
+  it('opens as a modal <dialog> titled "New API key", naming the account, with the Name field focused', async () => {
     const { dialog, input } = await openNewKey()
     expect(dialog.tagName).toBe('DIALOG')
+    expect(within(dialog).getByText('For ada@example.com on app.autocalls.ai')).toBeTruthy()
     expect((dialog as HTMLDialogElement).open).toBe(true)
     expect(document.activeElement).toBe(input)
     expect(within(dialog).getByRole('button', { name: 'Create key' })).toBeTruthy()
@@ -49,31 +53,30 @@ describe('new key dialog', () => {
     await user.paste(name)
     await user.click(within(dialog).getByRole('button', { name: 'Create key' }))
     await waitFor(() => expect(fake.callCount('keys.create')).toBe(1))
-    const [sentName, requestId] = fake.calls('keys.create')[0]!
-    expect(sentName).toBe(name)
-    expect(requestId).toMatch(UUID)
+    const [request] = fake.calls('keys.create')[0]!
+    expect(request).toEqual({ accountId: ADA.id, name, requestId: expect.stringMatching(UUID) })
   })
 
   it('trims the name before sending', async () => {
     const { fake, user, dialog, input } = await openNewKey()
     await user.type(input, '  CRM  ')
     await user.click(within(dialog).getByRole('button', { name: 'Create key' }))
-    await waitFor(() => expect(fake.calls('keys.create')[0]?.[0]).toBe('CRM'))
+    await waitFor(() => expect(fake.calls('keys.create')[0]?.[0].name).toBe('CRM'))
   })
 
   it('shows a 422 field error from the server under the field', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
+    const fake = adaWith(1)
     fake.failNext('keys.create', { kind: 'validation', message: 'The given data was invalid.', status: 422, fieldErrors: { name: ['The name has already been taken.'] } })
     const { user, dialog, input } = await openNewKey(fake)
     await user.type(input, 'Key 00001')
     await user.click(within(dialog).getByRole('button', { name: 'Create key' }))
     await waitFor(() => expect(input.getAttribute('aria-invalid')).toBe('true'))
     expect(fieldErrorOf(input)).toBe('The name has already been taken.')
-    expect(screen.getByRole('dialog', { name: 'New API key' })).toBeTruthy()
+    expect(await screen.findByRole('dialog', { name: 'New API key' })).toBeTruthy()
   })
 
   it('shows a 422 without field errors as its message under the field', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
+    const fake = adaWith(1)
     fake.failNext('keys.create', { kind: 'validation', message: 'The name must be a string.', status: 422 })
     const { user, dialog, input } = await openNewKey(fake)
     await user.type(input, 'x')
@@ -82,7 +85,7 @@ describe('new key dialog', () => {
   })
 
   it('on create_outcome_unknown keeps the dialog open, alerts, refreshes the list, and never retries', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(2) })
+    const fake = adaWith(2)
     const message = 'The server did not confirm the new key (the connection was reset.) It may have been created anyway.'
     fake.failNext('keys.create', { kind: 'create_outcome_unknown', message })
     const { user, dialog, input } = await openNewKey(fake)
@@ -91,10 +94,10 @@ describe('new key dialog', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Create key' }))
     const alert = await within(dialog).findByRole('alert')
     expect(alert.textContent).toBe(message)
-    expect(screen.getByRole('dialog', { name: 'New API key' })).toBe(dialog)
+    expect(await screen.findByRole('dialog', { name: 'New API key' })).toBe(dialog)
     await waitFor(() => expect(fake.callCount('keys.list')).toBe(listCallsBefore + 1))
     expect(fake.callCount('keys.create')).toBe(1)
-    expect(screen.queryByRole('dialog', { name: 'Copy your new API key' })).toBeNull()
+    await expectNoDialogOpened('Copy your new API key')
   })
 
   it.each([
@@ -102,7 +105,7 @@ describe('new key dialog', () => {
     ['server', 'The server had a problem (HTTP 500).'],
     ['network', 'Could not reach app.autocalls.ai.']
   ] as const)('shows a %s error in an alert inside the dialog', async (kind, message) => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
+    const fake = adaWith(1)
     fake.failNext('keys.create', { kind, message })
     const { user, dialog, input } = await openNewKey(fake)
     await user.type(input, 'CRM')
@@ -111,7 +114,7 @@ describe('new key dialog', () => {
   })
 
   it('adds the wait to a rate_limited message that lacks it', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
+    const fake = adaWith(1)
     fake.failNext('keys.create', { kind: 'rate_limited', message: 'Too many requests.', retryAfterSeconds: 17 })
     const { user, dialog, input } = await openNewKey(fake)
     await user.type(input, 'CRM')
@@ -120,7 +123,7 @@ describe('new key dialog', () => {
   })
 
   it('shows "Creating…" disabled and busy while in flight; Escape and Cancel do not close it meanwhile', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
+    const fake = adaWith(1)
     const create = fake.defer('keys.create')
     const { user, dialog, input } = await openNewKey(fake)
     await user.type(input, 'CRM')
@@ -130,13 +133,13 @@ describe('new key dialog', () => {
     expect(busy.getAttribute('aria-busy')).toBe('true')
     expect(isDisabled(within(dialog).getByRole('button', { name: 'Cancel' }))).toBe(true)
     fireEvent.keyDown(dialog, { key: 'Escape' })
-    expect(screen.getByRole('dialog', { name: 'New API key' })).toBe(dialog)
+    expect(await screen.findByRole('dialog', { name: 'New API key' })).toBe(dialog)
     await act(async () => create.proceed())
     expect(await screen.findByRole('dialog', { name: 'Copy your new API key' })).toBeTruthy()
   })
 
   it('a double click creates exactly one key', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
+    const fake = adaWith(1)
     // Held open, so the second click lands while the first create is still in flight.
     const create = fake.defer('keys.create')
     const { user, dialog, input } = await openNewKey(fake)
@@ -148,7 +151,7 @@ describe('new key dialog', () => {
   })
 
   it('a double Enter creates exactly one key', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
+    const fake = adaWith(1)
     const create = fake.defer('keys.create')
     const { user, input } = await openNewKey(fake)
     await user.type(input, 'CRM{Enter}{Enter}')
@@ -160,7 +163,7 @@ describe('new key dialog', () => {
   })
 
   it('uses a fresh request id for a new attempt after a failure', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
+    const fake = adaWith(1)
     fake.failNext('keys.create', { kind: 'network', message: 'Offline.' })
     const { user, dialog, input } = await openNewKey(fake)
     await user.type(input, 'CRM')
@@ -169,45 +172,47 @@ describe('new key dialog', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Create key' }))
     await screen.findByRole('dialog', { name: 'Copy your new API key' })
     const [first, second] = fake.calls('keys.create')
-    expect(first?.[1]).not.toBe(second?.[1])
+    expect(first?.[0].requestId).toMatch(UUID)
+    expect(second?.[0].requestId).toMatch(UUID)
+    expect(first?.[0].requestId).not.toBe(second?.[0].requestId)
   })
 
-  it('on success closes, puts the new key into the list and opens the copy-once dialog', async () => {
-    const { user, input } = await openNewKey()
+  it('on success closes, opens the copy-once dialog and shows the new key as "Not yet confirmed" until the next list has it', async () => {
+    const { fake, user, input } = await openNewKey()
+    const listsBefore = fake.callCount('keys.list')
+    const confirming = fake.defer('keys.list')
     await user.type(input, 'Production CRM{Enter}')
     const copyOnce = await screen.findByRole('dialog', { name: 'Copy your new API key' })
     expect(screen.queryByRole('dialog', { name: 'New API key' })).toBeNull()
     expect(within(copyOnce).getByText('Production CRM')).toBeTruthy()
-    expect(bodyRows().map((row) => row.querySelector('.key-name')?.textContent)).toContain('Production CRM')
+    // Shown from the create's answer alone, at the top, marked as provisional.
+    expect(rowNames()[0]).toBe('Production CRM')
+    expect(badgeOf('Production CRM')?.textContent).toBe('Not yet confirmed')
+    expect(badgeOf('Key 00002')).toBeNull()
+    // The window asks for a fresh list of that account, which confirms the row.
+    expect(await confirming.called).toEqual([{ accountId: ADA.id }])
+    expect(fake.callCount('keys.list')).toBe(listsBefore + 1)
+    await act(async () => confirming.proceed())
+    await waitFor(() => expect(badgeOf('Production CRM')).toBeNull())
+    expect(rowNames()).toEqual(['Production CRM', 'Key 00002', 'Key 00001'])
   })
 
-  it('inserts result.key when the create answer has no list', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
-    fake.next('keys.create', (name) =>
-      ok({
-        key: { id: 555, name, createdAt: new Date().toISOString(), lastUsedAt: null, isAppKey: false },
-        pendingId: 'p-555',
-        token: '555|tok',
-        idConfirmed: false,
-        list: null
-      })
-    )
+  it('a create answered without the key\'s id adds no provisional row; the next list shows the key', async () => {
+    const fake = adaWith(1)
+    fake.next('keys.create', (request) => {
+      // The server made the key, but its token had no "<id>|" prefix.
+      fake.account(ADA.id).keys.unshift({ id: 555, name: request.name, createdAt: new Date().toISOString(), lastUsedAt: null, isAppKey: false })
+      return ok({ accountId: ADA.id, key: null, pendingId: 'p-555', token: 'tokenWithoutId' })
+    })
     const { user, input } = await openNewKey(fake)
-    const listCalls = fake.callCount('keys.list')
-    await user.type(input, 'Inserted{Enter}')
-    await screen.findByRole('dialog', { name: 'Copy your new API key' })
-    expect(bodyRows().map((row) => row.querySelector('.key-name')?.textContent)).toContain('Inserted')
-    expect(fake.callCount('keys.list')).toBe(listCalls)
-  })
-
-  it('refreshes the list when the create answer has neither list nor key', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
-    fake.next('keys.create', () => ok({ key: null, pendingId: 'p-1', token: 'tok', idConfirmed: false, list: null }))
-    const { user, input } = await openNewKey(fake)
-    const listCalls = fake.callCount('keys.list')
+    const confirming = fake.defer('keys.list')
     await user.type(input, 'Unknown id{Enter}')
     await screen.findByRole('dialog', { name: 'Copy your new API key' })
-    await waitFor(() => expect(fake.callCount('keys.list')).toBe(listCalls + 1))
+    expect(rowNames()).toEqual(['Key 00001'])
+    await confirming.called
+    await act(async () => confirming.proceed())
+    await waitFor(() => expect(rowNames()).toEqual(['Unknown id', 'Key 00001']))
+    expect(badgeOf('Unknown id')).toBeNull()
   })
 
   it('Cancel closes the dialog and returns focus to "New key"', async () => {
@@ -222,7 +227,7 @@ describe('new key dialog', () => {
     fireEvent.keyDown(dialog, { key: 'Escape' })
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'New API key' })).toBeNull())
     await user.click(screen.getByRole('button', { name: 'New key' }))
-    const again = screen.getByRole('dialog', { name: 'New API key' })
+    const again = await screen.findByRole('dialog', { name: 'New API key' })
     const cancel = new Event('cancel', { cancelable: true })
     act(() => {
       again.dispatchEvent(cancel)

@@ -1,8 +1,8 @@
 import { act, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_BASE_URL } from '../../src/shared/domain'
-import { createFakeApi, failure, makeKeys, signedIn } from './fake-api'
-import { isDisabled, renderApp } from './render-app'
+import { ADA, API_KEYS, createFakeApi, failure, makeKeys } from './fake-api'
+import { accountHeader, findKeysRegion, isDisabled, renderApp, rowNames, waitForListSettled } from './render-app'
 
 const UNAUTHENTICATED_TEXT =
   'That API key was not accepted. Check that you copied the whole key, and that it has not been deleted.'
@@ -22,14 +22,16 @@ describe('sign-in screen', () => {
     expect(screen.queryByRole('textbox', { name: 'API base URL' })).toBeNull()
   })
 
-  it('signs in with a valid key, sends the default base URL, and shows the keys screen', async () => {
-    const fake = createFakeApi({ keys: makeKeys(2) })
+  it('signs in with a valid key, sends the default base URL, and shows that account\'s keys from the answer', async () => {
+    const fake = createFakeApi({ signInKeys: { ada: makeKeys(2) } })
     const { user } = await renderApp(fake)
-    await user.type(apiKeyInput(), 'ak_live_good')
+    await user.type(apiKeyInput(), API_KEYS.ada)
     await user.click(screen.getByRole('button', { name: 'Sign in' }))
-    expect(await screen.findByRole('heading', { level: 1, name: 'API keys' })).toBeTruthy()
-    expect(fake.calls('session.signIn')).toEqual([[DEFAULT_BASE_URL, 'ak_live_good']])
-    await waitFor(() => expect(fake.callCount('keys.list')).toBe(1))
+    await findKeysRegion(ADA)
+    expect(screen.getByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeTruthy()
+    expect(fake.calls('accounts.add')).toEqual([[{ baseUrl: DEFAULT_BASE_URL, apiKey: API_KEYS.ada }]])
+    await waitForListSettled()
+    expect(rowNames()).toEqual(['Key 00002', 'Key 00001'])
   })
 
   it('toggles the key between hidden and shown with aria-pressed', async () => {
@@ -55,10 +57,12 @@ describe('sign-in screen', () => {
     expect(url.value).toBe(DEFAULT_BASE_URL)
     await user.clear(url)
     await user.type(url, 'https://voice.example.com/api')
-    await user.type(apiKeyInput(), 'ak_live_good')
+    await user.type(apiKeyInput(), API_KEYS.ada)
     await user.click(screen.getByRole('button', { name: 'Sign in' }))
-    await screen.findByRole('heading', { name: 'API keys' })
-    expect(fake.calls('session.signIn')[0]).toEqual(['https://voice.example.com/api', 'ak_live_good'])
+    await findKeysRegion(ADA)
+    expect(fake.calls('accounts.add')[0]).toEqual([{ baseUrl: 'https://voice.example.com/api', apiKey: API_KEYS.ada }])
+    // A white-label host is named in the header.
+    expect(within(accountHeader()).getByText('voice.example.com')).toBeTruthy()
   })
 
   it('shows the fixed sentence for a wrong key, in an alert', async () => {
@@ -76,16 +80,16 @@ describe('sign-in screen', () => {
     ['keychain_unavailable', 'The system keychain is not available. Install gnome-keyring or another Secret Service provider.']
   ] as const)('shows the %s error message as it is (it names the host or the fix)', async (kind, message) => {
     const fake = createFakeApi()
-    fake.failNext('session.signIn', { kind, message })
+    fake.failNext('accounts.add', { kind, message })
     const { user } = await renderApp(fake)
-    await user.type(apiKeyInput(), 'ak_live_good')
+    await user.type(apiKeyInput(), API_KEYS.ada)
     await user.click(screen.getByRole('button', { name: 'Sign in' }))
     expect((await screen.findByRole('alert')).textContent).toBe(message)
   })
 
   it('shows server field errors next to their fields with aria-invalid and aria-describedby, opening Advanced', async () => {
     const fake = createFakeApi()
-    fake.failNext('session.signIn', {
+    fake.failNext('accounts.add', {
       kind: 'validation',
       message: 'Check the form.',
       fieldErrors: { apiKey: ['That does not look like an API key.'], baseUrl: ['The API base URL must use https://.'] }
@@ -112,7 +116,7 @@ describe('sign-in screen', () => {
     expect(document.getElementById(apiKeyInput().getAttribute('aria-describedby') ?? '')?.textContent).toBe(
       'Enter your Autocalls API key.'
     )
-    await user.type(apiKeyInput(), 'ak_live_good')
+    await user.type(apiKeyInput(), API_KEYS.ada)
     expect(apiKeyInput().getAttribute('aria-invalid')).toBeNull()
     await user.click(screen.getByRole('button', { name: 'Advanced' }))
     const url = screen.getByRole('textbox', { name: 'API base URL' })
@@ -121,14 +125,14 @@ describe('sign-in screen', () => {
     await user.click(screen.getByRole('button', { name: 'Sign in' }))
     expect(url.getAttribute('aria-invalid')).toBe('true')
     expect(document.getElementById(url.getAttribute('aria-describedby') ?? '')?.textContent).toMatch(/must use https:\/\//)
-    expect(fake.callCount('session.signIn')).toBe(0)
+    expect(fake.callCount('accounts.add')).toBe(0)
   })
 
   it('shows "Signing in…" disabled and busy while waiting, then the error', async () => {
     const fake = createFakeApi()
-    const pending = fake.defer('session.signIn')
+    const pending = fake.defer('accounts.add')
     const { user } = await renderApp(fake)
-    await user.type(apiKeyInput(), 'ak_live_good')
+    await user.type(apiKeyInput(), API_KEYS.ada)
     await user.click(screen.getByRole('button', { name: 'Sign in' }))
     const busy = screen.getByRole('button', { name: 'Signing in…' })
     expect(isDisabled(busy)).toBe(true)
@@ -140,43 +144,30 @@ describe('sign-in screen', () => {
     expect(isDisabled(screen.getByRole('button', { name: 'Sign in' }))).toBe(false)
   })
 
-  it('"Try the sandbox" shows "Starting sandbox…" while waiting, then the keys screen with a Sandbox badge', async () => {
-    const fake = createFakeApi({ keys: makeKeys(3) })
-    const pending = fake.defer('session.startSandbox')
+  it('"Try the sandbox" shows "Starting sandbox…" while waiting, then the sandbox account with a Sandbox badge and its host', async () => {
+    const fake = createFakeApi()
+    const pending = fake.defer('accounts.addSandbox')
     const { user } = await renderApp(fake)
     await user.click(screen.getByRole('button', { name: 'Try the sandbox' }))
     const busy = screen.getByRole('button', { name: 'Starting sandbox…' })
     expect(isDisabled(busy)).toBe(true)
     expect(isDisabled(screen.getByRole('button', { name: 'Sign in' }))).toBe(true)
     await act(async () => pending.proceed())
-    await screen.findByRole('heading', { name: 'API keys' })
-    await user.click(screen.getByRole('button', { name: 'Account' }))
-    expect(within(screen.getByRole('dialog', { name: 'Account' })).getByText('Sandbox')).toBeTruthy()
+    await screen.findByRole('main', { name: 'API keys of demo@sandbox.local' })
+    const header = accountHeader()
+    expect(within(header).getByText('Sandbox')).toBeTruthy()
+    expect(within(header).getByText('127.0.0.1:4010')).toBeTruthy()
+    await waitForListSettled()
+    expect(rowNames()).toHaveLength(3)
+    expect(fake.callCount('accounts.add')).toBe(0)
   })
 
   it('shows a sandbox start failure in an alert', async () => {
     const fake = createFakeApi()
-    fake.failNext('session.startSandbox', { kind: 'internal', message: 'The sandbox server could not start: port in use.' })
+    fake.failNext('accounts.addSandbox', { kind: 'internal', message: 'The sandbox server could not start: port in use.' })
     const { user } = await renderApp(fake)
     await user.click(screen.getByRole('button', { name: 'Try the sandbox' }))
     expect((await screen.findByRole('alert')).textContent).toBe('The sandbox server could not start: port in use.')
-  })
-
-  it('shows the reason the last session ended, from the initial state, above the form', async () => {
-    await renderApp({ session: { state: 'signed-out', reason: 'The saved API key is no longer in the system keychain. Sign in again.' } })
-    expect(screen.getByRole('alert').textContent).toBe('The saved API key is no longer in the system keychain. Sign in again.')
-  })
-
-  it('goes to sign-in with the reason when main ends the session', async () => {
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(2) })
-    await renderApp(fake)
-    await screen.findByRole('heading', { name: 'API keys' })
-    act(() => fake.emitSessionEnded('The API key this app signs in with was rejected by the server.'))
-    expect(await screen.findByRole('heading', { name: 'Sign in to Autocalls' })).toBeTruthy()
-    expect(screen.getByRole('alert').textContent).toBe('The API key this app signs in with was rejected by the server.')
-    // A second notice (another window, a late event) changes nothing.
-    act(() => fake.emitSessionEnded('Something else'))
-    expect(screen.getByRole('alert').textContent).toBe('The API key this app signs in with was rejected by the server.')
   })
 
   it('never keeps the typed API key in web storage', async () => {

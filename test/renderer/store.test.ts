@@ -1,132 +1,263 @@
+/** The store on its own: per-account lists, the coordination state in `runs`, and main's events. */
 import { describe, expect, it } from 'vitest'
 import { createAppStore } from '../../src/renderer/src/store/app-store'
-import { createFakeApi, makeKey, makeKeys, ok, OWN_KEY_REASON_FROM_MAIN, signedIn } from './fake-api'
+import { ADA, API_KEYS, createFakeApi, GRACE, LIN, makeKey, makeKeys, ok, pendingToken, type FakeOptions } from './fake-api'
 
-const SIGNED_OUT = 'You deleted the key this app signed in with, so you have been signed out.'
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
+const twoAccounts = (): FakeOptions => ({
+  accounts: [
+    { account: ADA, keys: makeKeys(3, 1, 'Ada') },
+    { account: GRACE, keys: makeKeys(2, 50, 'Grace') }
+  ]
+})
 
-async function startedStore(options: Parameters<typeof createFakeApi>[0] = { session: signedIn(), keys: makeKeys(3) }) {
+async function startedStore(options: FakeOptions = twoAccounts()) {
   const fake = createFakeApi(options)
   const store = createAppStore(fake.api)
-  const offEvents = store.getState().connectEvents(() => {}, () => {})
+  const offEvents = store.getState().connectEvents(
+    () => {},
+    () => {}
+  )
   await store.getState().start()
-  await store.getState().refresh()
+  await settle()
+  await store.getState().runs.lists.get(ADA.id)
   return { fake, store, offEvents }
 }
+const names = (store: Awaited<ReturnType<typeof startedStore>>['store'], accountId: string) =>
+  store.getState().lists[accountId]?.items?.map((key) => key.name) ?? null
 
 describe('app store', () => {
   it('never holds a created token, and hands the pending tokens from start-up back instead of keeping them', async () => {
-    const pendingTokens = [{ pendingId: 'p1', token: '1|startupSecret', keyName: 'A', keyId: 1, expiresAt: new Date().toISOString() }]
-    const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1), pendingTokens })
+    const pendingTokens = [pendingToken(ADA, { pendingId: 'p1', token: '1|startupSecret' })]
+    const fake = createFakeApi({ ...twoAccounts(), pendingTokens })
     const store = createAppStore(fake.api)
     expect(await store.getState().start()).toEqual(pendingTokens)
-    const created = await store.getState().createKey('New', crypto.randomUUID())
+    const created = await store.getState().createKey(ADA.id, 'New', crypto.randomUUID())
     expect(created.ok).toBe(true)
     const token = created.ok ? created.value.token : ''
     expect(token).not.toBe('')
     const state = JSON.stringify(store.getState())
     expect(state).not.toContain(token)
     expect(state).not.toContain('startupSecret')
-    expect(store.getState().list.items?.map((key) => key.name)).toContain('New')
+    expect(names(store, ADA.id)).toContain('New')
   })
 
-  it('shares one list request between concurrent refreshes', async () => {
+  it('never holds the API key typed at sign-in', async () => {
+    const { store } = await startedStore()
+    await store.getState().addAccount(GRACE.baseUrl, API_KEYS.grace)
+    expect(JSON.stringify(store.getState())).not.toContain(API_KEYS.grace)
+  })
+
+  it('shares one list request between concurrent refreshes of an account; another account has its own', async () => {
     const { fake, store } = await startedStore()
     const before = fake.callCount('keys.list')
-    await Promise.all([store.getState().refresh(), store.getState().refresh(), store.getState().refresh()])
-    expect(fake.callCount('keys.list')).toBe(before + 1)
+    await Promise.all([store.getState().refresh(ADA.id), store.getState().refresh(ADA.id), store.getState().refresh(GRACE.id), store.getState().refresh(ADA.id)])
+    expect(fake.calls('keys.list').slice(before)).toEqual([[{ accountId: ADA.id }], [{ accountId: GRACE.id }]])
+    expect(names(store, GRACE.id)).toEqual(['Grace 00050', 'Grace 00051'])
   })
 
-  it('drops a list answer that arrives after the session changed', async () => {
+  it('does not ask for the list of an account that needs a new sign-in', async () => {
     const { fake, store } = await startedStore()
-    const late = fake.defer('keys.list')
-    const refreshing = store.getState().refresh()
-    await late.called
-    await store.getState().signOut()
-    fake.model.session = signedIn()
-    late.resolve(ok({ keys: [makeKey(1, { name: 'From the old session' })], fetchedAt: new Date().toISOString(), fromCache: false }))
-    await refreshing
-    expect(store.getState().session.state).toBe('signed-out')
-    expect(store.getState().list.items).toBeNull()
+    fake.endSession(GRACE.id)
+    await store.getState().refresh(GRACE.id)
+    expect(fake.calls('keys.list').filter(([request]) => request.accountId === GRACE.id)).toEqual([])
   })
 
-  it('sessionEnded is idempotent: the first reason stays', async () => {
+  it('a create for A while B is shown changes A\'s list only', async () => {
     const { store } = await startedStore()
-    store.getState().sessionEnded('First reason')
-    store.getState().sessionEnded('Second reason')
-    expect(store.getState().session).toEqual({ state: 'signed-out', reason: 'First reason' })
-  })
-
-  it('deleting the own key ends with the spec sentence whether the event comes first or last', async () => {
-    const first = await startedStore({ session: signedIn(), keys: [makeKey(5, { isAppKey: true })] })
-    await first.store.getState().deleteKey(makeKey(5, { isAppKey: true }))
-    expect(first.store.getState().session).toEqual({ state: 'signed-out', reason: SIGNED_OUT })
-
-    const last = await startedStore({ session: signedIn(), keys: [makeKey(5, { isAppKey: true })] })
-    last.fake.next('keys.delete', (id) => ok({ id, alreadyGone: false, signedOut: true }))
-    await last.store.getState().deleteKey(makeKey(5, { isAppKey: true }))
-    last.fake.emitSessionEnded(OWN_KEY_REASON_FROM_MAIN)
-    expect(last.store.getState().session).toEqual({ state: 'signed-out', reason: SIGNED_OUT })
-  })
-
-  it('signing in resets the filter and list of a previous session', async () => {
-    const { store } = await startedStore()
-    store.getState().setFilter('abc')
-    await store.getState().signOut()
-    await store.getState().signIn('https://app.autocalls.ai/api', 'ak_live_good')
-    expect(store.getState().filter).toBe('')
+    store.getState().showAccount(GRACE.id)
     await settle()
-    await store.getState().refresh()
-    expect(store.getState().list.items).toHaveLength(3)
+    await store.getState().runs.lists.get(GRACE.id)
+    expect(names(store, GRACE.id)).toEqual(['Grace 00050', 'Grace 00051'])
+    const graceBefore = store.getState().lists[GRACE.id]
+    await store.getState().createKey(ADA.id, 'For Ada', crypto.randomUUID())
+    expect(store.getState().shownAccountId).toBe(GRACE.id)
+    expect(store.getState().lists[GRACE.id]).toBe(graceBefore)
+    expect(names(store, ADA.id)?.[0]).toBe('For Ada')
+    expect(store.getState().lists[ADA.id]?.items?.[0]?.unconfirmed).toBe(true)
+  })
+
+  describe('coordination state (runs)', () => {
+    it('shows the list fetch and the create in flight, and forgets them when they end', async () => {
+      const { fake, store } = await startedStore()
+      const { runs } = store.getState()
+      const server = fake.holdServer(GRACE.id)
+      const refreshing = store.getState().refresh(GRACE.id)
+      expect([...runs.lists.keys()]).toEqual([GRACE.id])
+      expect(store.getState().lists[GRACE.id]?.refreshing).toBe(true)
+      await server.reached
+      server.release()
+      await refreshing
+      expect(runs.lists.size).toBe(0)
+      expect(store.getState().lists[GRACE.id]?.refreshing).toBe(false)
+
+      const create = fake.defer('keys.create')
+      const creating = store.getState().createKey(ADA.id, 'CRM', crypto.randomUUID())
+      expect(runs.createsInFlight).toBe(1)
+      create.proceed()
+      await creating
+      expect(runs.createsInFlight).toBe(0)
+    })
+
+    it('"Refresh all" runs once at a time and is visible in runs while it runs', async () => {
+      const { fake, store } = await startedStore()
+      const pending = fake.defer('accounts.refreshAll')
+      const first = store.getState().refreshAll()
+      const second = store.getState().refreshAll()
+      expect(second).toBe(first)
+      expect(store.getState().runs.refreshAll).toBe(first)
+      expect(store.getState().refreshingAll).toBe(true)
+      pending.proceed()
+      await first
+      expect(store.getState().runs.refreshAll).toBeNull()
+      expect(store.getState().refreshingAll).toBe(false)
+      expect(fake.callCount('accounts.refreshAll')).toBe(1)
+      expect(Object.keys(store.getState().refreshOutcomes)).toEqual([ADA.id, GRACE.id])
+    })
+
+    it('a new sign-in to an account bumps its epoch, so a list answer for the old session is dropped', async () => {
+      const { fake, store } = await startedStore()
+      const { runs } = store.getState()
+      const late = fake.defer('keys.list')
+      const refreshing = store.getState().refresh(ADA.id)
+      await late.called
+      const epoch = runs.epochOf(ADA.id)
+      await store.getState().addAccount(ADA.baseUrl, API_KEYS.ada)
+      expect(runs.epochOf(ADA.id)).toBe(epoch + 1)
+      expect(runs.epochOf(GRACE.id)).toBe(0)
+      late.resolve(ok({ accountId: ADA.id, keys: [makeKey(1, { name: 'From the old session' })], fetchedAt: new Date().toISOString(), fromCache: false }))
+      await refreshing
+      expect(names(store, ADA.id)).not.toContain('From the old session')
+      expect(names(store, ADA.id)).toEqual(['Ada 00001', 'Ada 00002', 'Ada 00003'])
+    })
+
+    it('a removed account\'s late answers change nothing, and its list is forgotten', async () => {
+      const { fake, store } = await startedStore()
+      const late = fake.defer('keys.list')
+      const refreshing = store.getState().refresh(GRACE.id)
+      await late.called
+      expect(await store.getState().removeAccount(GRACE.id)).toBe(true)
+      expect(store.getState().runs.epochOf(GRACE.id)).toBe(1)
+      late.resolve(ok({ accountId: GRACE.id, keys: makeKeys(2, 50), fetchedAt: new Date().toISOString(), fromCache: false }))
+      await refreshing
+      expect(store.getState().lists[GRACE.id]).toBeUndefined()
+      expect(store.getState().accounts.map((account) => account.id)).toEqual([ADA.id])
+    })
+
+    it('reset() forgets everything in flight, so the next call starts afresh', async () => {
+      const { fake, store } = await startedStore()
+      const { runs } = store.getState()
+      fake.defer('keys.list') // never answered
+      void store.getState().refresh(GRACE.id)
+      runs.bump(ADA.id)
+      runs.createsInFlight = 2
+      expect(runs.lists.size).toBe(1)
+      runs.reset()
+      expect(runs.lists.size).toBe(0)
+      expect(runs.epochOf(ADA.id)).toBe(0)
+      expect(runs.createsInFlight).toBe(0)
+      expect(runs.start).toBeNull()
+      expect(runs.refreshAll).toBeNull()
+      expect(runs.earlyInitialState).toBeNull()
+      // A refresh after the reset is a new request, not the stuck one.
+      const before = fake.callCount('keys.list')
+      await store.getState().refresh(GRACE.id)
+      expect(fake.callCount('keys.list')).toBe(before + 1)
+      // And start() reads the initial state again.
+      await store.getState().start()
+      expect(fake.callCount('app.getInitialState')).toBe(2)
+    })
+  })
+
+  it('showAccountAt(n) shows the n-th account, and ignores a position without one', async () => {
+    const { store } = await startedStore({ accounts: [ADA, GRACE, LIN] })
+    store.getState().showAccountAt(2)
+    expect(store.getState().shownAccountId).toBe(LIN.id)
+    store.getState().showAccountAt(3)
+    expect(store.getState().shownAccountId).toBe(LIN.id)
+  })
+
+  it('runs one add at a time', async () => {
+    const { fake, store } = await startedStore()
+    const pending = fake.defer('accounts.add')
+    const first = store.getState().addAccount(LIN.baseUrl, API_KEYS.lin)
+    expect(await store.getState().addAccount(LIN.baseUrl, API_KEYS.lin)).toBeNull()
+    expect(await store.getState().addSandbox()).toBe(false)
+    pending.proceed()
+    expect((await first)?.account.id).toBe(LIN.id)
+    expect(fake.callCount('accounts.add')).toBe(1)
+    expect(fake.callCount('accounts.addSandbox')).toBe(0)
   })
 
   it('unsubscribes from main\'s events', async () => {
     const { fake, offEvents } = await startedStore()
-    expect(fake.listenerCount('session-ended')).toBe(1)
+    expect(fake.listenerCount('accountsChanged')).toBe(1)
     offEvents()
-    expect(fake.listenerCount('session-ended')).toBe(0)
-    expect(fake.listenerCount('menu-command')).toBe(0)
+    expect(fake.listenerCount('accountsChanged')).toBe(0)
+    expect(fake.listenerCount('menuCommand')).toBe(0)
+    expect(fake.listenerCount('tokenWaiting')).toBe(0)
   })
 
   describe('tokens waiting for another window', () => {
-    const waiting = { pendingId: 'w1', token: '9|waitingSecret', keyName: 'Made before reload', keyId: 9, expiresAt: new Date().toISOString() }
+    const waiting = pendingToken(ADA, { pendingId: 'w1', token: '9|waitingSecret', keyName: 'Made before reload', keyId: 9 })
 
     it('asks once on connecting, and again when main says a token is waiting', async () => {
-      const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
+      const fake = createFakeApi(twoAccounts())
       const store = createAppStore(fake.api)
       const offered: string[][] = []
-      store.getState().connectEvents(() => {}, (tokens) => offered.push(tokens.map((t) => t.pendingId)))
+      store.getState().connectEvents(
+        () => {},
+        (tokens) => offered.push(tokens.map((t) => t.pendingId))
+      )
       await settle()
       expect(fake.callCount('token.listPending')).toBe(1)
       expect(offered).toEqual([]) // nothing was waiting
       fake.model.pendingTokens = [waiting]
-      fake.emitTokenWaiting('w1')
+      fake.emitTokenWaiting('w1', ADA.id)
       await settle()
       expect(offered).toEqual([['w1']])
     })
 
     it('does not fetch a token that its own create is about to deliver', async () => {
-      const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
-      const store = createAppStore(fake.api)
-      store.getState().connectEvents(() => {}, () => {})
-      await store.getState().start()
-      await settle()
+      const { fake, store } = await startedStore()
       const before = fake.callCount('token.listPending')
       const create = fake.defer('keys.create')
-      const creating = store.getState().createKey('Mine', crypto.randomUUID())
-      fake.emitTokenWaiting('mine')
+      const creating = store.getState().createKey(ADA.id, 'Mine', crypto.randomUUID())
+      fake.emitTokenWaiting('mine', ADA.id)
       await settle()
       expect(fake.callCount('token.listPending')).toBe(before)
-      await create.proceed()
+      create.proceed()
       await creating
     })
 
     it('stops listening when disconnected', async () => {
-      const fake = createFakeApi({ session: signedIn(), keys: makeKeys(1) })
-      const off = createAppStore(fake.api).getState().connectEvents(() => {}, () => {})
-      expect(fake.listenerCount('token-waiting')).toBe(1)
+      const fake = createFakeApi(twoAccounts())
+      const off = createAppStore(fake.api)
+        .getState()
+        .connectEvents(
+          () => {},
+          () => {}
+        )
+      expect(fake.listenerCount('tokenWaiting')).toBe(1)
       off()
-      expect(fake.listenerCount('token-waiting')).toBe(0)
+      expect(fake.listenerCount('tokenWaiting')).toBe(0)
     })
+  })
+
+  it('passes menu commands on with the account they name', async () => {
+    const fake = createFakeApi(twoAccounts())
+    const seen: Array<[string, string | undefined]> = []
+    createAppStore(fake.api)
+      .getState()
+      .connectEvents(
+        (command, accountId) => seen.push([command, accountId]),
+        () => {}
+      )
+    fake.emitMenuCommand('show-account', GRACE.id)
+    fake.emitMenuCommand('refresh')
+    expect(seen).toEqual([
+      ['show-account', GRACE.id],
+      ['refresh', undefined]
+    ])
   })
 })
