@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path'
 import { AutocallsClient, type AutocallsClientOptions } from './api/autocalls-client'
+import { createNodeFetch } from './api/node-fetch'
 import { SecureClipboard, type ClipboardPort } from './clipboard/secure-clipboard'
 import { createHandlers, type IpcHandlers } from './ipc/handlers'
 import type { EventSink } from './ipc/event-sink'
@@ -45,11 +46,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const vault = options.vault ?? new KeychainVault()
   const pending = new PendingTokens(options.pendingTokenTtlMs === undefined ? {} : { ttlMs: options.pendingTokenTtlMs })
   const clipboard = new SecureClipboard(options.clipboard)
+  // One fetch for every session: the caller's (Electron hands in net.fetch), else Node's, honouring proxy variables.
+  const fetch = options.client?.fetch ?? createNodeFetch()
   const session = new SessionService({
     vault,
     state,
     events: options.events,
-    createClient: (baseUrl, credential) => new AutocallsClient({ ...options.client, baseUrl, credential }),
+    createClient: (baseUrl, credential) => new AutocallsClient({ ...options.client, fetch, baseUrl, credential }),
     startSandbox: options.startSandbox ?? startBuiltInSandbox
   })
   const keys = new KeysService({ session, state, pending, events: options.events })
