@@ -41,7 +41,7 @@ export type TransportOutcome =
   /** The connection was never made: the request was not sent. */
   | { type: 'unreachable'; what: string }
   /** The connection broke or the answer was garbled: the request may have been acted on. */
-  | { type: 'lost' }
+  | { type: 'lost'; unrecognised?: true }
   /** The network stack's own timer (not ours) gave up waiting. */
   | { type: 'stack-timeout' }
   /** The server's certificate was refused: the handshake stopped before the request was sent. */
@@ -245,7 +245,7 @@ export function chromiumOutcome(code: string): TransportOutcome {
   if (code.startsWith('ERR_CERT_')) return untrusted
   if (code.startsWith('ERR_SSL_')) return midStreamTls
   if (code.startsWith('ERR_PROXY_') || code.startsWith('ERR_PAC_')) return proxyUnreachable
-  return lost
+  return { type: 'lost', unrecognised: true }
 }
 
 function nodeOutcome(code: string, chain: ChainLink[]): TransportOutcome | undefined {
@@ -298,7 +298,7 @@ function fromOutcome(outcome: TransportOutcome, host: string, code?: string): Ap
       return new ApiError({
         kind: 'network',
         // An unrecognised Chromium error is named, so a support request can say which it was.
-        message: `The connection to ${host} was lost before the answer arrived${code?.startsWith('net::') ? ` (${code})` : ''}.`,
+        message: `The connection to ${host} was lost before the answer arrived${outcome.unrecognised && code ? ` (${code})` : ''}.`,
         advice: 'Check your internet connection.',
         mayHaveReachedServer: true
       })

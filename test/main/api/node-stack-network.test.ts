@@ -107,13 +107,15 @@ describe('a forward proxy from HTTPS_PROXY / https_proxy (undici EnvHttpProxyAge
     expect(proxy.log).toEqual([])
   })
 
-  it.each(['HTTPS_PROXY', 'https_proxy'])('%s: signs in and lists through one reused CONNECT tunnel', async (variable) => {
-    const result = await probe(['sign-in', httpsProxied(), '5'], { [variable]: proxy.url, NODE_EXTRA_CA_CERTS: ca.caFile })
+  it.each(['HTTPS_PROXY', 'https_proxy'])('%s: signs in and lists through reused CONNECT tunnels', async (variable) => {
+    const result = await probe(['sign-in', httpsProxied(), '20'], { [variable]: proxy.url, NODE_EXTRA_CA_CERTS: ca.caFile })
     expect(result).toEqual({ ok: true })
-    expect(apiRequests()).toEqual(['GET /user/me', ...Array<string>(5).fill('GET /user/api-keys')])
-    // Six requests, one tunnel: keep-alive holds through the proxy.
-    expect(proxy.log).toEqual([`CONNECT ${PROXIED_HOST}:${front.port}`])
-    expect(sandbox.connectionCount).toBe(1)
+    expect(apiRequests()).toEqual(['GET /user/me', ...Array<string>(20).fill('GET /user/api-keys')])
+    // 21 requests, at most two tunnels (the benchmark's budget for Node's pool): keep-alive holds through the proxy.
+    expect(proxy.log.length).toBeGreaterThanOrEqual(1)
+    expect(proxy.log.length).toBeLessThanOrEqual(2)
+    for (const line of proxy.log) expect(line).toBe(`CONNECT ${PROXIED_HOST}:${front.port}`)
+    expect(sandbox.connectionCount).toBe(proxy.log.length)
   })
 
   it('checks the API certificate through the tunnel too: without the CA, the TLS message names the API host', async () => {
