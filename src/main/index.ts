@@ -8,7 +8,7 @@
  * window loads. In development only, ELECTRON_RENDERER_URL (set by `electron-vite dev`) is loaded
  * instead of app://, and AUTOCALLS_KEYS_USER_DATA_DIR moves userData (used by the smoke test).
  */
-import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, Menu, nativeTheme, protocol, screen, session, shell } from 'electron'
+import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, Menu, nativeTheme, net, protocol, screen, session, shell } from 'electron'
 import { join } from 'node:path'
 import type { EventSink } from './ipc/event-sink'
 import { createAppServices, type AppServices } from './app-services'
@@ -17,6 +17,7 @@ import { log } from './support/log'
 import { APP_ENTRY_URL, APP_ID, APP_NAME, APP_ORIGIN, APP_SCHEME, DOCS_URL, originOf } from './electron/app-identity'
 import { createAppProtocolHandler, PRIVILEGED_SCHEMES } from './electron/app-protocol'
 import { createElectronClipboardPort } from './electron/clipboard-port'
+import { createNetFetch } from './electron/net-fetch'
 import { registerIpcHandlers } from './electron/ipc-bridge'
 import { aboutPanelOptions, buildMenuTemplate } from './electron/menu-template'
 import { hardenWebContents } from './electron/navigation'
@@ -129,7 +130,9 @@ function startApp(): void {
       })
     )
 
-    services = await createAppServices({ userDataDir: app.getPath('userData'), clipboard: clipboardPort, events, openExternal })
+    // API requests go through Chromium's network stack: system proxy and PAC, the OS certificate store.
+    const chromiumFetch = createNetFetch((input, init) => net.fetch(input, init))
+    services = await createAppServices({ userDataDir: app.getPath('userData'), clipboard: clipboardPort, events, openExternal, client: { fetch: chromiumFetch } })
     registerIpcHandlers(
       ipcMain,
       services.handlers,

@@ -397,6 +397,27 @@ describe('the built main bundle started with --sandbox', () => {
     expect(fake.clipboardState.text).toBe('')
   })
 
+  it("sends every API request through Electron's net.fetch, never Node's fetch", async () => {
+    const nodeFetch = globalThis.fetch
+    globalThis.fetch = () => Promise.reject(new Error("main used Node's fetch"))
+    try {
+      const { fake } = await startApp({ argv: ['--sandbox'] })
+      const initial = (await invoke(fake, 'app:get-initial-state', undefined)) as { ok: true; value: { session: { state: string; account: { baseUrl: string } } } }
+      expect(initial.value.session.state).toBe('signed-in')
+      expect(await invoke(fake, 'keys:list', undefined)).toMatchObject({ ok: true })
+      const base = initial.value.session.account.baseUrl
+      // The sandbox sign-in (GET /user/me) and the list went through net.fetch, with the client's rules.
+      expect(fake.netRequests.map((request) => `${request.init?.method} ${request.url}`)).toEqual([`GET ${base}/user/me`, `GET ${base}/user/api-keys`])
+      for (const { init } of fake.netRequests) {
+        expect(init).toMatchObject({ redirect: 'error', credentials: 'omit', cache: 'no-store', bypassCustomProtocolHandlers: true })
+        expect(init?.signal).toBeInstanceOf(AbortSignal)
+        expect(new Headers(init?.headers).get('accept')).toBe('application/json')
+      }
+    } finally {
+      globalThis.fetch = nodeFetch
+    }
+  })
+
   it('also starts in the sandbox with AUTOCALLS_SANDBOX=1', async () => {
     const { fake } = await startApp({ env: { AUTOCALLS_SANDBOX: '1' } })
     const initial = (await invoke(fake, 'app:get-initial-state', undefined)) as { ok: true; value: { session: Record<string, unknown> } }
