@@ -240,7 +240,8 @@ export function transportError(error: unknown, context: TransportContext): ApiEr
 
 /** The outcome of a Chromium error name ("ERR_…", without "net::"). */
 export function chromiumOutcome(code: string): TransportOutcome {
-  const listed = CHROMIUM_NET_ERRORS[code]
+  // Own keys only: an error's code is outside data ("constructor" is no outcome).
+  const listed = Object.hasOwn(CHROMIUM_NET_ERRORS, code) ? CHROMIUM_NET_ERRORS[code] : undefined
   if (listed) return listed
   if (code.startsWith('ERR_CERT_')) return untrusted
   if (code.startsWith('ERR_SSL_')) return midStreamTls
@@ -249,7 +250,7 @@ export function chromiumOutcome(code: string): TransportOutcome {
 }
 
 function nodeOutcome(code: string, chain: ChainLink[]): TransportOutcome | undefined {
-  const listed = NODE_ERROR_CODES[code]
+  const listed = Object.hasOwn(NODE_ERROR_CODES, code) ? NODE_ERROR_CODES[code] : undefined
   if (listed) return listed
   // A connect() that timed out never sent anything; a timeout on an open socket may have.
   if (code === 'ETIMEDOUT' && chain.some((link) => link.syscall === 'connect')) return { type: 'unreachable', what: 'the connection attempt timed out' }

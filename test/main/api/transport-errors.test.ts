@@ -298,7 +298,11 @@ describe('any thrown value', () => {
     const value = fc.oneof(
       fc.anything(),
       fc.record({ name: fc.string(), message: fc.string(), code: fc.oneof(fc.string(), fc.integer()), cause: fc.anything() }, { requiredKeys: [] }),
-      fc.constantFrom(...Object.keys(CHROMIUM_NET_ERRORS)).map(chromiumFailure)
+      fc.constantFrom(...Object.keys(CHROMIUM_NET_ERRORS)).map(chromiumFailure),
+      // Codes that are names on every object's prototype (this once returned no error at all).
+      fc.constantFrom('valueOf', 'constructor', 'toString', '__proto__', 'hasOwnProperty').chain((code) =>
+        fc.constantFrom({ code }, new Error(`net::${code}`), undiciFailure({ message: code, code }))
+      )
     )
     fc.assert(
       fc.property(value, (thrown) => {
