@@ -5,7 +5,8 @@
  * Without a proxy variable it is Node's own fetch, exactly as before: its keep-alive pool, and its
  * default CA store, which includes NODE_EXTRA_CA_CERTS (Node reads that file once, at start).
  * With HTTPS_PROXY or HTTP_PROXY (or their lower-case forms) set, requests go through undici's
- * EnvHttpProxyAgent, which also honours NO_PROXY. undici is loaded on the first request only, so
+ * EnvHttpProxyAgent, which also honours NO_PROXY (loopback hosts always go direct). undici is
+ * loaded on the first request only, so
  * start-up does not pay for it; its TLS connections use the same default CA store, so
  * NODE_EXTRA_CA_CERTS is trusted through the proxy too.
  */
@@ -38,8 +39,14 @@ export function proxySettings(env: NodeJS.ProcessEnv = process.env): ProxySettin
   const httpProxy = read('HTTP_PROXY')
   const httpsProxy = read('HTTPS_PROXY')
   if (!httpProxy && !httpsProxy && invalid === undefined) return null
-  return { httpProxy, httpsProxy, noProxy: env['no_proxy'] ?? env['NO_PROXY'] ?? '', invalid }
+  const noProxy = (env['no_proxy'] ?? env['NO_PROXY'] ?? '').trim()
+  // Loopback (the sandbox, a local server) is on this computer: a proxy elsewhere cannot reach it.
+  // ("*" alone means "no proxy at all" to undici, so it is kept as it is.)
+  return { httpProxy, httpsProxy, noProxy: noProxy === '*' ? '*' : [noProxy, ...LOOPBACK_HOSTS].filter(Boolean).join(','), invalid }
 }
+
+/** As undici's NO_PROXY matching compares them: IPv6 in brackets, no port (any port). */
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]']
 
 /** Node's fetch, through the proxy the environment names (if any). */
 export function createNodeFetch(env: NodeJS.ProcessEnv = process.env): typeof fetch {

@@ -4,7 +4,7 @@
  * failure at the API. (The end-to-end proof, with variables read at process start, is
  * node-stack-network.test.ts.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { AutocallsClient } from '../../../src/main/api/autocalls-client'
 import { createNodeFetch, failedAtProxy, proxySettings } from '../../../src/main/api/node-fetch'
 import { ProxyFailure, transportError } from '../../../src/main/api/transport-errors'
@@ -21,8 +21,13 @@ describe('proxySettings', () => {
     const settings = proxySettings({ https_proxy: 'http://lower:3128', HTTPS_PROXY: 'http://upper:3128', no_proxy: 'a.example', NO_PROXY: 'b.example' })
     expect(settings?.httpsProxy?.host).toBe('lower:3128')
     expect(settings?.httpProxy).toBeUndefined()
-    expect(settings?.noProxy).toBe('a.example')
-    expect(proxySettings({ HTTP_PROXY: 'http://corp:8080', NO_PROXY: 'b.example' })).toMatchObject({ httpProxy: new URL('http://corp:8080'), noProxy: 'b.example' })
+    expect(settings?.noProxy).toBe('a.example,localhost,127.0.0.1,[::1]')
+    expect(proxySettings({ HTTP_PROXY: 'http://corp:8080', NO_PROXY: 'b.example' })).toMatchObject({ httpProxy: new URL('http://corp:8080') })
+  })
+
+  it('never sends loopback through a proxy, and keeps NO_PROXY=* as "no proxy at all"', () => {
+    expect(proxySettings({ HTTPS_PROXY: 'http://corp:8080' })?.noProxy).toBe('localhost,127.0.0.1,[::1]')
+    expect(proxySettings({ HTTPS_PROXY: 'http://corp:8080', NO_PROXY: ' * ' })?.noProxy).toBe('*')
   })
 
   it('remembers a variable that is not a URL', () => {
@@ -47,12 +52,19 @@ describe('createNodeFetch', () => {
     })
   })
 
-  describe('through a real proxy from HTTP_PROXY (plain-http loopback API)', () => {
+  describe('through a real proxy from HTTP_PROXY (plain http, a name only the proxy resolves)', () => {
+    const INTERNAL = 'internal-api.autocalls-sandbox.test'
     let sandbox: SandboxServer
     let proxy: ForwardProxy
+    const internalBaseUrl = () => `http://${INTERNAL}:${new URL(sandbox.baseUrl).port}/api`
     beforeAll(async () => {
       sandbox = await startSandbox({ seedDemo: false })
-      proxy = await startForwardProxy()
+      proxy = await startForwardProxy({ hosts: { [INTERNAL]: '127.0.0.1' } })
+    })
+    beforeEach(() => {
+      proxy.log.length = 0
+      sandbox.resetRequests()
+      sandbox.resetConnections()
     })
     afterAll(async () => {
       await proxy.close()
@@ -61,23 +73,32 @@ describe('createNodeFetch', () => {
 
     it('sends the calls through the proxy and keeps its connections (the budget of the benchmark: ≤ 2 for many calls)', async () => {
       const { token } = sandbox.createAccount({ name: 'Via Proxy', email: 'via@example.com', totalBalance: 1 })
-      const client = new AutocallsClient({ baseUrl: sandbox.baseUrl, credential: token, fetch: createNodeFetch({ HTTP_PROXY: proxy.url }) })
+      const client = new AutocallsClient({ baseUrl: internalBaseUrl(), credential: token, fetch: createNodeFetch({ HTTP_PROXY: proxy.url }) })
       await client.getMe()
       for (let i = 0; i < 30; i++) await client.listKeys()
       expect(sandbox.requests).toHaveLength(31)
       // undici tunnels plain http too; like Node's fetch, it may alternate two pooled sockets.
       expect(proxy.log.length).toBeGreaterThanOrEqual(1)
       expect(proxy.log.length).toBeLessThanOrEqual(2)
-      for (const line of proxy.log) expect(line).toBe(`CONNECT 127.0.0.1:${new URL(sandbox.baseUrl).port}`)
+      for (const line of proxy.log) expect(line).toBe(`CONNECT ${INTERNAL}:${new URL(sandbox.baseUrl).port}`)
       expect(sandbox.connectionCount).toBe(proxy.log.length)
     })
 
-    it('NO_PROXY sends a listed host directly', async () => {
-      proxy.log.length = 0
+    it('NO_PROXY (and NO_PROXY=*) send a listed host directly, where its name does not resolve', async () => {
       const { token } = sandbox.createAccount({ name: 'Direct', email: 'direct@example.com', totalBalance: 1 })
-      const client = new AutocallsClient({ baseUrl: sandbox.baseUrl, credential: token, fetch: createNodeFetch({ HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }) })
-      await client.getMe()
+      for (const noProxy of ['.autocalls-sandbox.test', '*']) {
+        const client = new AutocallsClient({ baseUrl: internalBaseUrl(), credential: token, fetch: createNodeFetch({ HTTP_PROXY: proxy.url, NO_PROXY: noProxy }), retry: { maxAttempts: 1 } })
+        await expect(client.getMe()).rejects.toMatchObject({ message: expect.stringContaining('the host name could not be found') })
+      }
       expect(proxy.log).toEqual([])
+    })
+
+    it('loopback goes direct even with no NO_PROXY: the sandbox on 127.0.0.1 works under a company proxy', async () => {
+      const { token } = sandbox.createAccount({ name: 'Local', email: 'local@example.com', totalBalance: 1 })
+      const client = new AutocallsClient({ baseUrl: sandbox.baseUrl, credential: token, fetch: createNodeFetch({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url }) })
+      await expect(client.getMe()).resolves.toMatchObject({ name: 'Local' })
+      expect(proxy.log).toEqual([])
+      expect(sandbox.requests).toHaveLength(1)
     })
   })
 })
