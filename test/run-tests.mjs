@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { toolCommand } from './support/node-bin.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const inCi = Boolean(process.env.CI)
@@ -51,10 +52,8 @@ const step = (title, command, commandArgs) => {
   }
 }
 
-const bin = (name) => join(root, 'node_modules', '.bin', name)
-
-step('Type-check (main + preload, renderer, tests)', bin('tsc'), ['--build'])
-step('Build (electron-vite: out/main, out/preload, out/renderer)', bin('electron-vite'), ['build'])
+step('Type-check (main + preload, renderer, tests)', ...toolCommand(root, 'tsc', ['--build']))
+step('Build (electron-vite: out/main, out/preload, out/renderer)', ...toolCommand(root, 'electron-vite', ['build']))
 if (existsSync(join(root, 'test/electron/electronegativity-gate.mjs'))) {
   step('Electronegativity security lint', process.execPath, ['test/electron/electronegativity-gate.mjs'])
 }
@@ -62,8 +61,7 @@ if (existsSync(join(root, 'test/electron/electronegativity-gate.mjs'))) {
 mkdirSync(join(root, 'test-results'), { recursive: true })
 const jsonReport = join(root, 'test-results', 'vitest.json')
 const vitest = spawnSync(
-  bin('vitest'),
-  ['run', '--config', 'test/vitest.config.mts', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonReport}`, ...args],
+  ...toolCommand(root, 'vitest', ['run', '--config', 'test/vitest.config.mts', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonReport}`, ...args]),
   { cwd: root, stdio: 'inherit', env: process.env }
 )
 

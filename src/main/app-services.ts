@@ -3,6 +3,8 @@
  * all build the app through this one function; only the ports (clipboard, events, links) differ.
  */
 import { join } from 'node:path'
+import { AccountSessions, type SandboxHandle } from './accounts/account-sessions'
+import { AccountsService } from './accounts/accounts-service'
 import { AutocallsClient, type AutocallsClientOptions } from './api/autocalls-client'
 import { createNodeFetch } from './api/node-fetch'
 import { SecureClipboard, type ClipboardPort } from './clipboard/secure-clipboard'
@@ -10,8 +12,8 @@ import { createHandlers, type IpcHandlers } from './ipc/handlers'
 import type { EventSink } from './ipc/event-sink'
 import { KeysService } from './services/keys-service'
 import { PendingTokens } from './services/pending-tokens'
-import { SessionService, type SandboxHandle } from './services/session-service'
 import { AppStateStore } from './storage/app-state-store'
+import { KeyCacheStore } from './storage/key-cache-store'
 import { KeychainVault } from './vault/keychain-vault'
 import type { SecretStore } from './vault/secret-store'
 
@@ -22,60 +24,90 @@ export interface AppServicesOptions {
   events: EventSink
   openExternal: (url: string) => Promise<void>
   vault?: SecretStore
-  /** Client settings shared by every session (timeouts, retry policy, a test's fetch). */
+  /** Client settings shared by every account (timeouts, retry policy, a test's fetch). */
   client?: Omit<AutocallsClientOptions, 'baseUrl' | 'credential'>
   pendingTokenTtlMs?: number
-  startSandbox?: () => Promise<SandboxHandle>
+  /** Starts the n-th sandbox server of this run; default the built-in one. */
+  startSandbox?: (index: number) => Promise<SandboxHandle>
 }
 
 export interface AppServices {
   handlers: IpcHandlers
-  session: SessionService
+  sessions: AccountSessions
+  accounts: AccountsService
   keys: KeysService
   pending: PendingTokens
   clipboard: SecureClipboard
   state: AppStateStore
-  /** Clears a copied token from the clipboard, wipes held tokens, saves state, stops the sandbox. */
+  cache: KeyCacheStore
+  /** Clears a copied token from the clipboard, wipes held tokens, saves state, stops the sandboxes. */
   shutdown(): Promise<void>
 }
 
 export const STATE_FILE_NAME = 'autocalls-keys-state.json'
+/** One file per account inside it (see key-cache-store.ts). */
+export const KEY_CACHE_DIR_NAME = 'key-lists'
 
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
   const state = await AppStateStore.open(join(options.userDataDir, STATE_FILE_NAME))
+  const cache = new KeyCacheStore(join(options.userDataDir, KEY_CACHE_DIR_NAME))
+  await adoptLegacyCaches(state, cache)
   const vault = options.vault ?? new KeychainVault()
   const pending = new PendingTokens(options.pendingTokenTtlMs === undefined ? {} : { ttlMs: options.pendingTokenTtlMs })
   const clipboard = new SecureClipboard(options.clipboard)
-  // One fetch for every session: the caller's (Electron hands in net.fetch), else Node's, honouring proxy variables.
+  // One fetch for every account: the caller's (Electron hands in net.fetch), else Node's, honouring proxy variables.
   const fetch = options.client?.fetch ?? createNodeFetch()
-  const session = new SessionService({
-    vault,
+  const createClient = (baseUrl: string, credential: string) => new AutocallsClient({ ...options.client, fetch, baseUrl, credential })
+  const sessions = new AccountSessions({ vault, state, cache, events: options.events, createClient })
+  const keys = new KeysService({ sessions, cache, pending, events: options.events })
+  const accounts = new AccountsService({
+    sessions,
+    keys,
     state,
-    events: options.events,
-    createClient: (baseUrl, credential) => new AutocallsClient({ ...options.client, fetch, baseUrl, credential }),
+    cache,
+    createClient,
     startSandbox: options.startSandbox ?? startBuiltInSandbox
   })
-  const keys = new KeysService({ session, state, pending, events: options.events })
-  const handlers = createHandlers({ session, keys, pending, clipboard, state, openExternal: options.openExternal })
+  const handlers = createHandlers({ accounts, keys, pending, clipboard, state, openExternal: options.openExternal })
   return {
     handlers,
-    session,
+    sessions,
+    accounts,
     keys,
     pending,
     clipboard,
     state,
+    cache,
     async shutdown() {
       await clipboard.clearIfOurs().catch(() => undefined)
       pending.wipeAll()
+      await keys.settle()
       await state.flush()
-      await session.dispose()
+      await cache.flush()
+      await sessions.dispose()
     }
   }
 }
 
-/** Loaded only when someone asks for the sandbox, so normal start-up does not pay for it. */
-async function startBuiltInSandbox(): Promise<SandboxHandle> {
-  const { startSandbox } = await import('../sandbox/index')
-  const server = await startSandbox()
+/** A version 1 state file carried the key lists inside it: move them to their own files once. */
+async function adoptLegacyCaches(state: AppStateStore, cache: KeyCacheStore): Promise<void> {
+  const legacy = state.takeLegacyCaches()
+  if (!legacy) return
+  await Promise.all(Object.entries(legacy).map(([accountId, list]) => cache.set(accountId, list)))
+}
+
+/**
+ * Loaded only when someone asks for the sandbox, so normal start-up does not pay for it. The
+ * first is the agency's own demo account; later ones are client accounts, each on its own host.
+ */
+async function startBuiltInSandbox(index: number): Promise<SandboxHandle> {
+  const { startSandbox, CLIENT_DEMO_PERSONA } = await import('../sandbox/index')
+  const demo =
+    index === 0
+      ? {}
+      : index === 1
+        ? CLIENT_DEMO_PERSONA
+        : { ...CLIENT_DEMO_PERSONA, name: `Client ${index} (demo)`, email: `client-${index}@agency.example` }
+  const server = await startSandbox({ demo })
   return { baseUrl: server.baseUrl, token: server.demo.token, close: () => server.close() }
 }

@@ -4,12 +4,16 @@
  * to Electron. Order matters: scheme privileges, the sandbox switch and the single-instance lock
  * are set up before `ready`; the session is hardened and app:// served before the window loads.
  *
- * Flags: `--sandbox` (or AUTOCALLS_SANDBOX=1) signs in to a fresh built-in sandbox before the
- * window loads. In development only, ELECTRON_RENDERER_URL (set by `electron-vite dev`) is loaded
- * instead of app://, and AUTOCALLS_KEYS_USER_DATA_DIR moves userData (used by the smoke test).
+ * Flags (documented in README): `--sandbox` (or AUTOCALLS_SANDBOX=1) adds a fresh built-in sandbox
+ * account before the window loads; AUTOCALLS_KEYS_USER_DATA_DIR moves userData and
+ * AUTOCALLS_KEYS_KEYCHAIN_SERVICE the keychain entries (the command line honours both too, so the
+ * two stay on the same accounts). In development only, ELECTRON_RENDERER_URL (set by
+ * `electron-vite dev`) is loaded instead of app://.
  */
 import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, Menu, nativeTheme, net, protocol, screen, session, shell } from 'electron'
 import { join } from 'node:path'
+import { accountLabel } from '../shared/domain'
+import { USER_DATA_DIR_ENV } from './storage/user-data-dir'
 import type { EventSink } from './ipc/event-sink'
 import { createAppServices, type AppServices } from './app-services'
 import { isAllowedExternalUrl } from './security/external-links'
@@ -33,7 +37,7 @@ const allowedOrigins: readonly string[] = devServerOrigin === null ? [APP_ORIGIN
 const startInSandbox = process.argv.includes('--sandbox') || process.env['AUTOCALLS_SANDBOX'] === '1'
 
 app.setName(APP_NAME)
-const userDataOverride = isDevelopment ? process.env['AUTOCALLS_KEYS_USER_DATA_DIR'] : undefined
+const userDataOverride = process.env[USER_DATA_DIR_ENV]
 if (userDataOverride) app.setPath('userData', userDataOverride)
 // Every renderer sandboxed, whatever a window's options say.
 app.enableSandbox()
@@ -57,7 +61,16 @@ function startApp(): void {
   const events: EventSink = {
     emit(channel, payload) {
       liveWindow()?.webContents.send(channel, payload)
+      if (channel === 'event:accounts-changed') scheduleMenuUpdate()
     }
+  }
+  // The Accounts menu lists every account: rebuilt (once per burst of changes) when they change.
+  let menuUpdate: NodeJS.Immediate | null = null
+  const scheduleMenuUpdate = (): void => {
+    menuUpdate ??= setImmediate(() => {
+      menuUpdate = null
+      if (isReady) installMenu()
+    })
   }
   const openExternal = async (url: string): Promise<void> => {
     if (!isAllowedExternalUrl(url)) throw new Error('This link is not on the allowlist of Autocalls pages.')
@@ -133,33 +146,48 @@ function startApp(): void {
     // API requests go through Chromium's network stack: system proxy and PAC, the OS certificate store.
     const chromiumFetch = createNetFetch((input, init) => net.fetch(input, init))
     services = await createAppServices({ userDataDir: app.getPath('userData'), clipboard: clipboardPort, events, openExternal, client: { fetch: chromiumFetch } })
+    const handlers = { ...services.handlers }
+    const show = handlers['accounts:show']
+    // The menu marks the account shown.
+    handlers['accounts:show'] = async (request) => {
+      const result = await show(request)
+      scheduleMenuUpdate()
+      return result
+    }
     registerIpcHandlers(
       ipcMain,
-      services.handlers,
+      handlers,
       () => ({ windowWebContentsId: liveWindow()?.webContents.id ?? null, allowedOrigins }),
       (channel, reason) => log.warn(`Refused IPC ${channel}: ${reason}.`)
     )
 
+    installMenu()
+    app.setAboutPanelOptions(aboutPanelOptions({ appName: APP_NAME, version: app.getVersion(), iconPath: iconPath(), year: new Date().getFullYear() }))
+    nativeTheme.on('updated', () => liveWindow()?.setBackgroundColor(backgroundColorFor(nativeTheme.shouldUseDarkColors)))
+
+    if (startInSandbox) {
+      const result = await services.handlers['accounts:add-sandbox'](undefined)
+      if (!result.ok) log.error('Could not start the sandbox:', result.error.message)
+    }
+    isReady = true
+    await openMainWindow()
+  }
+
+  function installMenu(): void {
+    const accounts = services?.accounts
+    const shown = accounts?.shownAccountId() ?? null
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(
         buildMenuTemplate({
           platform: process.platform,
           appName: APP_NAME,
           isPackaged: app.isPackaged,
-          send: (command) => events.emit('event:menu-command', { command }),
+          accounts: (accounts?.list() ?? []).map((account) => ({ id: account.id, label: accountLabel(account), shown: account.id === shown })),
+          send: (command, accountId) => events.emit('event:menu-command', accountId === undefined ? { command } : { command, accountId }),
           openDocs: () => openExternalQuietly(DOCS_URL)
         })
       )
     )
-    app.setAboutPanelOptions(aboutPanelOptions({ appName: APP_NAME, version: app.getVersion(), iconPath: iconPath(), year: new Date().getFullYear() }))
-    nativeTheme.on('updated', () => liveWindow()?.setBackgroundColor(backgroundColorFor(nativeTheme.shouldUseDarkColors)))
-
-    if (startInSandbox) {
-      const result = await services.handlers['session:start-sandbox'](undefined)
-      if (!result.ok) log.error('Could not start the sandbox:', result.error.message)
-    }
-    isReady = true
-    await openMainWindow()
   }
 
   async function openMainWindow(): Promise<void> {

@@ -13,8 +13,10 @@ import {
   webPage,
   type Reply,
 } from './laravel-responses';
+import type { LaravelDialect } from './laravel-versions';
 import type { Store, TokenRecord } from './store';
-import { rateHeaders, type RateLimiter, type RateState } from './throttle';
+import { rateHeaders, type RateLimiter } from './throttle';
+import type { SanctumVersion } from './tokens';
 import { readInput, validateName } from './validation';
 
 export interface ApiRequest {
@@ -25,11 +27,26 @@ export interface ApiRequest {
   body: Buffer;
 }
 
+/** `total_balance` as a JSON number, or as the string a MySQL decimal(…, 2) column gives PHP ("42.50"). */
+export type BalanceFormat = 'number' | 'decimal-string';
+
+/**
+ * List items: the four documented fields, or the whole PersonalAccessToken model as a controller
+ * returning `$user->tokens` would send it (token hidden; expires_at only from Sanctum 3 on).
+ */
+export type ListFields = 'documented' | 'model';
+
 export interface ApiContext {
   store: Store;
   limiter: RateLimiter;
   /** Answer 401/422 with browser redirects when the client did not send a JSON Accept header. */
   strictAccept: boolean;
+  dialect: LaravelDialect;
+  sanctum: SanctumVersion;
+  /** Whether answers carry X-RateLimit-* headers at all (a 429 keeps Retry-After either way). */
+  rateLimitHeaders: boolean;
+  balanceAs: BalanceFormat;
+  listFields: ListFields;
 }
 
 /** One key as the list endpoint shows it. */
@@ -64,6 +81,27 @@ export function toKeyView(record: TokenRecord): ApiKeyView {
   };
 }
 
+/** The model's attributes in column order, as Eloquent serialises a personal_access_tokens row. */
+function toModelView(record: TokenRecord, sanctum: SanctumVersion): Record<string, unknown> {
+  const view = toKeyView(record);
+  return {
+    id: view.id,
+    tokenable_type: 'App\\Models\\User',
+    tokenable_id: record.accountId,
+    name: view.name,
+    abilities: ['*'],
+    last_used_at: view.last_used_at,
+    ...(sanctum === 2 ? {} : { expires_at: null }),
+    created_at: view.created_at,
+    // Touching last_used_at saves the row, which moves updated_at too.
+    updated_at: laravelTimestamp(Math.max(record.createdAt, record.lastUsedAt ?? 0)),
+  };
+}
+
+function balance(ctx: ApiContext, amount: number): number | string {
+  return ctx.balanceAs === 'decimal-string' ? amount.toFixed(2) : amount;
+}
+
 export function handleApi(ctx: ApiContext, req: ApiRequest): Reply {
   const method = req.method.toUpperCase();
   const queryStart = req.target.indexOf('?');
@@ -71,39 +109,44 @@ export function handleApi(ctx: ApiContext, req: ApiRequest): Reply {
   const query = queryStart === -1 ? '' : req.target.slice(queryStart + 1);
   const path = laravelPath(rawPath);
   const json = !ctx.strictAccept || wantsJson(header(req.headers, 'accept'), header(req.headers, 'x-requested-with'));
-  const untouched = rateHeaders(ctx.limiter.untouched());
 
+  // Routing fails before any route middleware runs: these answers carry no rate-limit headers.
   const matched = ROUTES.map((route) => ({ route, match: route.pattern.exec(decodePath(path)) })).find((m) => m.match);
-  if (!matched?.match) return httpError(404, MESSAGES.routeNotFound(path), json, untouched);
+  if (!matched?.match) return httpError(404, ctx.dialect.routeNotFound(path), json);
   const action = matched.route.actions[method];
   if (!action) {
     const supported = VERBS.filter((verb) => verb !== method && matched.route.actions[verb]);
-    if (method === 'OPTIONS') return { status: 200, headers: { Allow: supported.join(','), ...untouched }, body: '' };
-    return httpError(405, MESSAGES.methodNotAllowed(method, path, supported), json, untouched);
+    if (method === 'OPTIONS') return { status: 200, headers: { Allow: supported.join(',') }, body: '' };
+    // MethodNotAllowedHttpException's Allow header, on the JSON and the HTML answer alike.
+    return httpError(405, ctx.dialect.methodNotAllowed(method, path, supported), json, { Allow: supported.join(', ') });
   }
   if (action === 'home' || action === 'login') return htmlReply(200, webPage(action === 'home' ? 'Autocalls' : 'Log in'));
 
-  // auth:sanctum runs before throttle:api (middleware priority), so failures are not counted.
+  // auth:sanctum runs before throttle:api (middleware priority), so failures are neither counted
+  // nor given rate-limit headers, while a request that is then throttled has already touched its key.
   const token = ctx.store.findLiveToken(bearerToken(req.headers) ?? '');
   const account = token ? ctx.store.account(token.accountId) : undefined;
-  if (!token || !account) return unauthenticatedReply(json, origin(req.headers), ctx.limiter.untouched());
+  if (!token || !account) return unauthenticatedReply(json, origin(req.headers));
   ctx.store.touch(token);
 
   const rate = ctx.limiter.hit(`user:${account.id}`);
-  if (!rate.allowed) return httpError(429, MESSAGES.tooManyAttempts, json, rateHeaders(rate));
-  const headers = rateHeaders(rate);
+  const headers = rateHeaders(rate, ctx.rateLimitHeaders);
+  if (!rate.allowed) return httpError(429, MESSAGES.tooManyAttempts, json, headers);
 
   switch (action) {
     case 'me':
-      return jsonReply(200, { name: account.name, email: account.email, total_balance: account.totalBalance }, headers);
-    case 'list':
-      return jsonReply(200, { api_keys: ctx.store.listTokens(account.id).map(toKeyView) }, headers);
+      return jsonReply(200, { name: account.name, email: account.email, total_balance: balance(ctx, account.totalBalance) }, headers);
+    case 'list': {
+      const tokens = ctx.store.listTokens(account.id);
+      const items = ctx.listFields === 'model' ? tokens.map((record) => toModelView(record, ctx.sanctum)) : tokens.map(toKeyView);
+      return jsonReply(200, { api_keys: items }, headers);
+    }
     case 'create': {
-      const result = validateName(readInput(header(req.headers, 'content-type'), req.body, query));
+      const input = readInput(header(req.headers, 'content-type'), req.body, query, ctx.dialect.trim);
+      const result = validateName(input, ctx.dialect);
       if (!result.ok) {
         if (!json) return redirectReply(header(req.headers, 'referer') ?? `${origin(req.headers)}/`, headers);
-        const reply = validationReply({ name: result.messages });
-        return { ...reply, headers: { ...reply.headers, ...headers } };
+        return validationReply(ctx.dialect.validationMessage(result.messages), { name: result.messages }, headers);
       }
       const { record, plainText } = ctx.store.issueToken(account.id, result.name);
       return jsonReply(
@@ -122,9 +165,8 @@ export function handleApi(ctx: ApiContext, req: ApiRequest): Reply {
 }
 
 /** The Authenticate middleware's answer: JSON 401 for API clients, a redirect to the login page otherwise. */
-export function unauthenticatedReply(json: boolean, siteOrigin: string, rate: RateState): Reply {
-  const headers = rateHeaders(rate);
-  return json ? jsonReply(401, { message: MESSAGES.unauthenticated }, headers) : redirectReply(`${siteOrigin}/login`, headers);
+export function unauthenticatedReply(json: boolean, siteOrigin: string): Reply {
+  return json ? jsonReply(401, { message: MESSAGES.unauthenticated }) : redirectReply(`${siteOrigin}/login`);
 }
 
 /** Request::bearerToken(): text after the last "Bearer " (any case), up to a comma. */

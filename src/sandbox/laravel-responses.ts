@@ -1,5 +1,6 @@
-// What a Laravel 10/11 + Sanctum server puts on the wire: JSON encoding, timestamps,
-// error bodies, and the browser-style answers it gives when the client did not ask for JSON.
+// What a Laravel + Sanctum server puts on the wire: JSON encoding, timestamps, error bodies,
+// and the browser-style answers it gives when the client did not ask for JSON. What differs
+// between versions is in laravel-versions.ts.
 
 export interface Reply {
   status: number;
@@ -14,9 +15,6 @@ export const MESSAGES = {
   keyDeleted: 'API key deleted successfully.',
   tooManyAttempts: 'Too Many Attempts.',
   postTooLarge: 'The POST data is too large.',
-  routeNotFound: (path: string) => `The route ${path} could not be found.`,
-  methodNotAllowed: (method: string, path: string, supported: readonly string[]) =>
-    `The ${method} method is not supported for route ${path}. Supported methods: ${supported.join(', ')}.`,
 } as const;
 
 const STATUS_TITLES: Record<number, string> = {
@@ -85,12 +83,9 @@ export function webPage(title: string): string {
   return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${title}</title>\n</head>\n<body>\n<h1>${title}</h1>\n</body>\n</html>\n`;
 }
 
-/** ValidationException::summarize: first message plus "(and N more error[s])". */
-export function validationReply(errors: Record<string, string[]>): Reply {
-  const all = Object.values(errors).flat();
-  const [first = 'The given data was invalid.', ...rest] = all;
-  const message = rest.length === 0 ? first : `${first} (and ${rest.length} more ${rest.length === 1 ? 'error' : 'errors'})`;
-  return jsonReply(422, { message, errors });
+/** The Handler's invalidJson(): the exception's message and every field's messages. */
+export function validationReply(message: string, errors: Record<string, string[]>, headers: Record<string, string> = {}): Reply {
+  return jsonReply(422, { message, errors }, headers);
 }
 
 /**

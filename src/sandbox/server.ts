@@ -1,11 +1,24 @@
 // HTTP plumbing: listens, reads bodies, applies faults, logs requests, tracks sockets.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
-import { handleApi, origin, requestExpectsJson, toKeyView, unauthenticatedReply, type ApiContext, type ApiKeyView } from './api';
+import {
+  handleApi,
+  origin,
+  requestExpectsJson,
+  toKeyView,
+  unauthenticatedReply,
+  type ApiContext,
+  type ApiKeyView,
+  type BalanceFormat,
+  type ListFields,
+} from './api';
 import { FaultInjector, type Fault, type FaultType } from './faults';
 import { MESSAGES, httpError, jsonReply, type Reply } from './laravel-responses';
-import { Store, wholeSeconds } from './store';
-import { RateLimiter, rateHeaders } from './throttle';
+import { laravelDialect, type LaravelVersion } from './laravel-versions';
+import { DEFAULT_DEMO_PERSONA, type DemoPersona, type SeedKeySpec } from './personas';
+import { Store, type TokenRecord } from './store';
+import { RateLimiter, rateHeaders, type ThrottleConfig, type ThrottleSetting } from './throttle';
+import type { SanctumVersion } from './tokens';
 
 export interface SandboxOptions {
   /** Default 0: an ephemeral port. */
@@ -14,13 +27,39 @@ export interface SandboxOptions {
   host?: string;
   /** Create the demo account with a few keys. Default true. */
   seedDemo?: boolean;
-  /** Enforce Laravel's per-user limit; default false (headers still sent, with a huge limit). */
-  throttle?: { perMinute: number } | false;
+  /** Who the demo account is; fields left out come from DEFAULT_DEMO_PERSONA. */
+  demo?: Partial<DemoPersona>;
+  /**
+   * Laravel's per-user rate limit. Default false: never 429, and authenticated answers advertise
+   * X-RateLimit-Limit: UNTHROTTLED_LIMIT. true: Laravel's default of 60 a minute.
+   * `{ limit, windowMs }` (window default 60,000 ms) or `{ perMinute }`. See setThrottle().
+   */
+  throttle?: boolean | ThrottleSetting;
+  /** Default true. false: no X-RateLimit-* header on any answer (a 429 still has Retry-After). */
+  rateLimitHeaders?: boolean;
+  /** Error wording, trimming and routing messages of Laravel 8 or 10+. Default 10. */
+  laravel?: LaravelVersion;
+  /** Token format: 2 (40 characters) or 4 (40 + crc32b checksum). Default 2 with laravel 8, else 4. */
+  sanctum?: SanctumVersion;
+  /** Sanctum 4's `sanctum.token_prefix`, put before the 40 characters. Default ''. */
+  tokenPrefix?: string;
+  /** `total_balance` of GET /user/me: a number (default) or a decimal string like "125.50". */
+  balanceAs?: BalanceFormat;
+  /** Fields of each list item: the documented four (default) or the whole token model. */
+  listFields?: ListFields;
+  /** Epoch ms "now" for timestamps, the rate limit windows and the request log. Default Date.now. */
+  clock?: () => number;
   /**
    * Default true, like Laravel: a request without a JSON Accept header gets a 302 to /login
    * instead of a JSON 401, a 302 back instead of a JSON 422, and HTML error pages.
    */
   strictAccept?: boolean;
+}
+
+/** A key seeded with a token of its own, so a test can use it (any authenticated request does). */
+export interface SeededKey {
+  readonly key: ApiKeyView;
+  readonly token: string;
 }
 
 export interface RequestRecord {
@@ -46,6 +85,12 @@ export interface SandboxServer {
   createAccount(input: { name: string; email: string; totalBalance: number }): { token: string };
   /** Adds `count` keys (names "<prefix> 1".."<prefix> N", created one minute apart) to the token's account. */
   seedKeys(token: string, count: number, namePrefix?: string): void;
+  /**
+   * Adds one key with the given dates to the token's account and returns its own token. To "use"
+   * a key later, send any authenticated request with its token (GET /user/me): that sets its
+   * last_used_at to now, as Sanctum does.
+   */
+  seedKey(token: string, spec: SeedKeySpec): SeededKey;
   /** The account's live keys as the list endpoint would show them, without touching last_used_at. */
   listKeysOf(token: string): ApiKeyView[];
   readonly requests: ReadonlyArray<Readonly<RequestRecord>>;
@@ -54,6 +99,17 @@ export interface SandboxServer {
   readonly connectionCount: number;
   resetConnections(): void;
   readonly faults: FaultInjector;
+  readonly laravel: LaravelVersion;
+  readonly sanctum: SanctumVersion;
+  /** The rate limit in force now. */
+  readonly throttle: ThrottleConfig;
+  /**
+   * Changes the rate limit while the server runs, from the next request on (false turns it off,
+   * true is 60 a minute). Counts already made stay; a running window keeps its end.
+   */
+  setThrottle(setting: boolean | ThrottleSetting): void;
+  /** Forgets every user's rate-limit window, so the next request starts a fresh one. */
+  resetRateLimits(): void;
   /** Stops listening and destroys every open socket, hung ones included. */
   close(): Promise<void>;
 }
@@ -65,8 +121,11 @@ type Delivery = 'normal' | 'drop-after-commit' | 'drop-mid-response';
 class Sandbox implements SandboxServer {
   readonly faults = new FaultInjector();
   readonly demo: { token: string; email: string; name: string } = { token: '', email: '', name: '' };
+  readonly laravel: LaravelVersion;
+  readonly sanctum: SanctumVersion;
   baseUrl = '';
-  private readonly store = new Store();
+  private readonly clock: () => number;
+  private readonly store: Store;
   private readonly ctx: ApiContext;
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -76,19 +135,35 @@ class Sandbox implements SandboxServer {
   private closing: Promise<void> | null = null;
 
   constructor(options: SandboxOptions) {
-    const throttle = options.throttle ?? false;
+    const dialect = laravelDialect(options.laravel ?? 10);
+    this.laravel = dialect.version;
+    this.sanctum = options.sanctum ?? (dialect.version === 8 ? 2 : 4);
+    if (this.sanctum !== 2 && this.sanctum !== 4) throw new RangeError(`sanctum must be 2 or 4, got ${String(this.sanctum)}`);
+    const prefix = options.tokenPrefix ?? '';
+    // The prefix travels in an Authorization header: visible ASCII only.
+    if (!/^[\x21-\x7e]*$/.test(prefix)) throw new RangeError('tokenPrefix must be visible ASCII characters');
+    if (prefix !== '' && this.sanctum === 2) throw new RangeError('tokenPrefix needs sanctum 4: Sanctum 2 has no token prefix');
+    this.clock = options.clock ?? Date.now;
+    this.store = new Store(this.clock, { sanctum: this.sanctum, prefix });
     this.ctx = {
       store: this.store,
-      limiter: new RateLimiter(throttle === false ? null : throttle.perMinute),
+      limiter: new RateLimiter(options.throttle, this.clock),
       strictAccept: options.strictAccept ?? true,
+      dialect,
+      sanctum: this.sanctum,
+      rateLimitHeaders: options.rateLimitHeaders ?? true,
+      balanceAs: options.balanceAs ?? 'number',
+      listFields: options.listFields ?? 'documented',
     };
+    if (!['number', 'decimal-string'].includes(this.ctx.balanceAs)) throw new RangeError(`balanceAs must be 'number' or 'decimal-string'`);
+    if (!['documented', 'model'].includes(this.ctx.listFields)) throw new RangeError(`listFields must be 'documented' or 'model'`);
     this.server = createServer((req, res) => this.onRequest(req, res));
     this.server.on('connection', (socket: Socket) => {
       this.connections++;
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
-    if (options.seedDemo ?? true) this.seedDemo();
+    if (options.seedDemo ?? true) this.seedDemo({ ...DEFAULT_DEMO_PERSONA, ...options.demo });
   }
 
   async listen(port: number, host: string): Promise<void> {
@@ -129,6 +204,23 @@ class Sandbox implements SandboxServer {
     this.store.seedTokens(this.ownerId(token), count, namePrefix);
   }
 
+  seedKey(token: string, spec: SeedKeySpec): SeededKey {
+    const seeded = this.issue(this.ownerId(token), spec);
+    return { key: toKeyView(seeded.record), token: seeded.plainText };
+  }
+
+  get throttle(): ThrottleConfig {
+    return this.ctx.limiter.config;
+  }
+
+  setThrottle(setting: boolean | ThrottleSetting): void {
+    this.ctx.limiter.configure(setting);
+  }
+
+  resetRateLimits(): void {
+    this.ctx.limiter.reset();
+  }
+
   listKeysOf(token: string): ApiKeyView[] {
     return this.store.listTokens(this.ownerId(token)).map(toKeyView);
   }
@@ -152,15 +244,25 @@ class Sandbox implements SandboxServer {
     return owner.id;
   }
 
-  private seedDemo(): void {
-    const day = 86_400_000;
-    const now = Date.now();
-    const account = this.store.createAccount({ name: 'Demo User', email: 'demo@example.com', totalBalance: 125.5 });
-    const production = this.store.issueToken(account.id, 'Production API Key', now - 30 * day).record;
-    production.lastUsedAt = wholeSeconds(now - 2 * 3_600_000);
-    this.store.issueToken(account.id, 'Development API Key', now - 7 * day);
-    const signIn = this.store.issueToken(account.id, 'Sign-in key', now);
+  private seedDemo(persona: DemoPersona): void {
+    const now = this.clock();
+    const account = this.store.createAccount({ name: persona.name, email: persona.email, totalBalance: persona.totalBalance });
+    const keys = typeof persona.keys === 'function' ? persona.keys(now) : persona.keys;
+    for (const spec of keys) this.issue(account.id, spec);
+    const signIn = this.store.issueToken(account.id, persona.signInKeyName, now);
     Object.assign(this.demo, { token: signIn.plainText, email: account.email, name: account.name });
+  }
+
+  private issue(accountId: number, spec: SeedKeySpec): { record: TokenRecord; plainText: string } {
+    const ms = (at: number | Date, field: string): number => {
+      const value = at instanceof Date ? at.getTime() : at;
+      if (!Number.isFinite(value)) throw new RangeError(`${field} must be a valid date or epoch ms`);
+      return value;
+    };
+    if (typeof spec.name !== 'string' || spec.name === '') throw new RangeError('A seeded key needs a name');
+    const createdAt = spec.createdAt === undefined ? this.clock() : ms(spec.createdAt, 'createdAt');
+    const lastUsedAt = spec.lastUsedAt === undefined || spec.lastUsedAt === null ? null : ms(spec.lastUsedAt, 'lastUsedAt');
+    return this.store.issueToken(accountId, spec.name, createdAt, lastUsedAt);
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -169,7 +271,7 @@ class Sandbox implements SandboxServer {
     const pathname = url.split('?')[0] ?? '/';
     const path = pathname === '/api' || pathname.startsWith('/api/') ? pathname.slice(4) || '/' : pathname;
     const fault = this.closing ? null : this.faults.take(method, path);
-    const record: RequestRecord = { method, path, url, status: null, at: Date.now(), fault: fault?.type ?? null };
+    const record: RequestRecord = { method, path, url, status: null, at: this.clock(), fault: fault?.type ?? null };
     this.log.push(record);
 
     if (!fault) return this.process(req, res, record, 'normal');
@@ -192,7 +294,6 @@ class Sandbox implements SandboxServer {
   }
 
   private faultReply(fault: Exclude<Fault, { type: 'latency' | 'drop' | 'drop-after-commit' | 'drop-mid-response' | 'hang' }>, req: IncomingMessage): Reply {
-    const limit = String(this.ctx.limiter.limit);
     switch (fault.type) {
       case 'status': {
         const body = fault.body ?? JSON.stringify({ message: httpMessage(fault.status) });
@@ -201,19 +302,18 @@ class Sandbox implements SandboxServer {
       }
       case 'malformed':
         return { status: fault.status ?? 200, headers: { 'Content-Type': fault.contentType ?? 'application/json' }, body: fault.body };
-      case 'rate-limit':
-        return jsonReply(
-          429,
-          { message: MESSAGES.tooManyAttempts },
-          {
-            'Retry-After': String(fault.retryAfterSeconds),
-            'X-RateLimit-Limit': limit,
-            'X-RateLimit-Remaining': '0',
-            'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + fault.retryAfterSeconds),
-          },
-        );
+      case 'rate-limit': {
+        const state = {
+          allowed: false,
+          limit: this.ctx.limiter.limit,
+          remaining: 0,
+          retryAfter: fault.retryAfterSeconds,
+          resetAt: Math.ceil(this.clock() / 1000) + fault.retryAfterSeconds,
+        };
+        return jsonReply(429, { message: MESSAGES.tooManyAttempts }, rateHeaders(state, this.ctx.rateLimitHeaders));
+      }
       case 'unauthenticated':
-        return unauthenticatedReply(!this.ctx.strictAccept || requestExpectsJson(req.headers), origin(req.headers), this.ctx.limiter.untouched());
+        return unauthenticatedReply(!this.ctx.strictAccept || requestExpectsJson(req.headers), origin(req.headers));
     }
   }
 
@@ -239,11 +339,11 @@ class Sandbox implements SandboxServer {
     });
   }
 
-  /** ValidatePostSize runs before routing, so any route gets it. */
+  /** ValidatePostSize runs before routing, so any route gets it, and no rate-limit headers. */
   private tooLarge(req: IncomingMessage, res: ServerResponse, record: RequestRecord): void {
     req.resume(); // keep draining so the connection stays usable
     const json = !this.ctx.strictAccept || requestExpectsJson(req.headers);
-    this.send(res, record, httpError(413, MESSAGES.postTooLarge, json, rateHeaders(this.ctx.limiter.untouched())), 'normal');
+    this.send(res, record, httpError(413, MESSAGES.postTooLarge, json), 'normal');
   }
 
   private send(res: ServerResponse, record: RequestRecord, reply: Reply, delivery: Delivery): void {

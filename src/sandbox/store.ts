@@ -1,5 +1,6 @@
 // In-memory accounts and Sanctum-style personal access tokens.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { generateTokenString, hashSecret, type SanctumVersion } from './tokens';
 
 export interface Account {
   readonly id: number;
@@ -20,25 +21,6 @@ export interface TokenRecord {
   revoked: boolean;
 }
 
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const SECRET_LENGTH = 40;
-
-/** Str::random(40) equivalent; rejection sampling keeps every character equally likely. */
-export function randomSecret(length = SECRET_LENGTH): string {
-  let out = '';
-  while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      if (byte < 248) out += ALPHANUMERIC[byte % 62];
-      if (out.length === length) break;
-    }
-  }
-  return out;
-}
-
-export function hashSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
-}
-
 export const wholeSeconds = (ms: number): number => Math.floor(ms / 1000) * 1000;
 
 export class Store {
@@ -54,7 +36,10 @@ export class Store {
   /** Sanctum also accepts a bare secret without the "<id>|" prefix and finds it by hash. */
   private readonly liveByHash = new Map<string, TokenRecord>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly tokenFormat: { readonly sanctum: SanctumVersion; readonly prefix: string } = { sanctum: 4, prefix: '' },
+  ) {}
 
   createAccount(input: { name: string; email: string; totalBalance: number }): Account {
     const email = input.email.toLowerCase();
@@ -71,9 +56,9 @@ export class Store {
   }
 
   /** Creates a token and returns the only copy of its plain text. */
-  issueToken(accountId: number, name: string, createdAt = this.now()): { record: TokenRecord; plainText: string } {
-    const secret = randomSecret();
-    const record = this.insert(accountId, name, hashSecret(secret), createdAt, null);
+  issueToken(accountId: number, name: string, createdAt = this.now(), lastUsedAt: number | null = null): { record: TokenRecord; plainText: string } {
+    const secret = generateTokenString(this.tokenFormat.sanctum, this.tokenFormat.prefix);
+    const record = this.insert(accountId, name, hashSecret(secret), createdAt, lastUsedAt);
     return { record, plainText: `${record.id}|${secret}` };
   }
 

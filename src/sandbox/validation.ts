@@ -1,12 +1,9 @@
 // Laravel's request input pipeline (body parsing, query merge, TrimStrings,
 // ConvertEmptyStringsToNull) and the `name => required|string|max:255` rule of POST /user/api-keys.
+import { PHP_TRIM, type LaravelDialect } from './laravel-versions';
 
 export type Input = Record<string, unknown>;
 
-/** TrimStrings (Laravel 10+): Unicode whitespace, NEL, MVS, ZWSP and BOM at either end. */
-const TRIM = /^[\s\u0085\u180e\u200b\ufeff]+|[\s\u0085\u180e\u200b\ufeff]+$/gu;
-/** PHP trim()'s default set, which the `required` rule uses. */
-const PHP_TRIM = /^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -15,13 +12,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * sensitive like Laravel; form-encoded otherwise) with query parameters filling in missing
  * keys, then the two global middlewares that rewrite strings.
  */
-export function readInput(contentType: string | undefined, body: Buffer, query: string): Input {
+export function readInput(contentType: string | undefined, body: Buffer, query: string, trim: (value: string) => string): Input {
   const type = contentType ?? '';
   let source: Input = {};
   if (type.includes('/json') || type.includes('+json')) source = parseJsonBody(body);
   else if (type.toLowerCase().startsWith('application/x-www-form-urlencoded')) source = parseForm(decodeUtf8(body) ?? '');
   const merged: Input = { ...parseForm(query), ...source };
-  return cleanStrings(merged) as Input;
+  return cleanStrings(merged, trim) as Input;
 }
 
 /** (array) json_decode($body, true): anything that is not a JSON object yields no fields. */
@@ -65,13 +62,13 @@ function parseForm(text: string): Input {
   return input;
 }
 
-function cleanStrings(value: unknown): unknown {
+function cleanStrings(value: unknown, trim: (value: string) => string): unknown {
   if (typeof value === 'string') {
-    const trimmed = value.replace(TRIM, '');
+    const trimmed = trim(value);
     return trimmed === '' ? null : trimmed;
   }
-  if (Array.isArray(value)) return value.map(cleanStrings);
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanStrings(v)]));
+  if (Array.isArray(value)) return value.map((item) => cleanStrings(item, trim));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanStrings(v, trim)]));
   return value;
 }
 
@@ -95,22 +92,23 @@ export function codePointLength(text: string): number {
 
 export const NAME_MAX = 255;
 
-export const NAME_MESSAGES = {
-  required: 'The name field is required.',
-  string: 'The name field must be a string.',
-  max: `The name field must not be greater than ${NAME_MAX} characters.`,
-} as const;
+/** The messages the name rule produces in this Laravel version, placeholders filled in. */
+export function nameMessages(dialect: LaravelDialect): { required: string; string: string; max: string } {
+  const fill = (line: string) => line.replace(':attribute', 'name').replace(':max', String(NAME_MAX));
+  return { required: fill(dialect.lang.required), string: fill(dialect.lang.string), max: fill(dialect.lang.maxString) };
+}
 
 /**
  * Runs the rules in order like Laravel's validator: a failed `required` (implicit rule) stops
  * the attribute, a failed `string` does not, so `max` can add a second message.
  */
-export function validateName(input: Input): { ok: true; name: string } | { ok: false; messages: string[] } {
+export function validateName(input: Input, dialect: LaravelDialect): { ok: true; name: string } | { ok: false; messages: string[] } {
+  const text = nameMessages(dialect);
   const value = Object.hasOwn(input, 'name') ? input['name'] : null;
-  if (!isPresent(value)) return { ok: false, messages: [NAME_MESSAGES.required] };
+  if (!isPresent(value)) return { ok: false, messages: [text.required] };
   const messages: string[] = [];
-  if (typeof value !== 'string') messages.push(NAME_MESSAGES.string);
-  if (laravelSize(value) > NAME_MAX) messages.push(NAME_MESSAGES.max);
+  if (typeof value !== 'string') messages.push(text.string);
+  if (laravelSize(value) > NAME_MAX) messages.push(text.max);
   if (messages.length > 0 || typeof value !== 'string') return { ok: false, messages };
   return { ok: true, name: value };
 }

@@ -1,50 +1,84 @@
 /** Domain types shared by main, preload and renderer. Nothing here is secret. */
+import type { AppError } from './errors'
 
 /** The production API; white-label hosts and the sandbox use other base URLs. */
 export const DEFAULT_BASE_URL = 'https://app.autocalls.ai/api'
+
+/**
+ * An account is one email on one base URL: `"<email> on <baseUrl>"`. The same string keys the
+ * account's keychain entry, so two hosts never share or overwrite a credential.
+ */
+export type AccountId = string
 
 /** An API key as listed by the server: metadata only, never the token. */
 export interface ApiKey {
   id: number
   name: string
-  /** ISO 8601 timestamp. */
+  /** ISO 8601 timestamp, UTC. */
   createdAt: string
-  /** ISO 8601 timestamp, or null when the key was never used. */
+  /** ISO 8601 timestamp, UTC, or null when the key was never used. */
   lastUsedAt: string | null
+  /**
+   * The server sent a `last_used_at` that could not be read (another type or an unknown date
+   * form): `lastUsedAt` is then null but does not mean "never used". Shown as "—".
+   */
+  lastUsedUnreadable?: true
 }
 
 /** An API key as the UI shows it. */
 export interface KeyListItem extends ApiKey {
-  /** True for the key this app itself signs in with: deleting it signs the app out. */
+  /** True for the key this app itself signs in with: deleting it signs that account out. */
   isAppKey: boolean
+  /**
+   * Shown from a create's answer before a fresh list confirmed it (the API answers a create
+   * without an id; the id comes from the token's `<id>|` prefix).
+   */
+  unconfirmed?: true
 }
 
 export interface UserProfile {
-  name: string
+  /** Cosmetic: null when the server sent no name or something that is not text. */
+  name: string | null
   email: string
-  /** USD. */
-  totalBalance: number
+  /** USD. Cosmetic: null when missing or unreadable. */
+  totalBalance: number | null
 }
 
-export interface AccountSummary {
-  /** Stable id of the account in this app: base URL plus email. */
-  id: string
+/**
+ * Where an account stands. `needs-sign-in`: the server answered 401 (or the credential is gone
+ * from the keychain); `unreachable`: the last call failed on the network or the server;
+ * `keychain-locked`: the keychain could not be read for this account's credential.
+ */
+export type AccountStatus = 'ready' | 'needs-sign-in' | 'unreachable' | 'keychain-locked'
+
+/** Everything the window shows about one account. Never its credential. */
+export interface AccountView {
+  id: AccountId
   baseUrl: string
   profile: UserProfile
-  /** A throwaway in-memory session against the built-in sandbox server. */
+  /** A throwaway in-memory account on the built-in sandbox server: nothing about it is stored. */
   isSandbox: boolean
+  /** Chosen when the account was added so that no two accounts share a colour while there are colours left. */
+  colorIndex: number
+  status: AccountStatus
+  /** Why the account is not `ready` (or the last refresh failed), in words a person can act on. */
+  problem: AppError | null
+  /** A list fetch for this account is in flight. */
+  refreshing: boolean
+  /** The credential was accepted by the server in this run. */
+  verified: boolean
+  /** From the last list fetched (null before the first). */
+  keyCount: number | null
+  neverUsedCount: number | null
+  /** ISO time of the last successful list fetch. */
+  lastRefreshedAt: string | null
 }
 
-export type SessionView =
-  | { state: 'signed-out'; /** Why the last session ended, when it did not end by choice. */ reason?: string }
-  | {
-      state: 'signed-in'
-      account: AccountSummary
-      /** False until the stored credential has been re-verified with the server in this run. */
-      verified: boolean
-    }
+/** How many distinct account colours the renderer has. */
+export const ACCOUNT_COLOR_COUNT = 12
 
 export interface KeyListView {
+  accountId: AccountId
   keys: KeyListItem[]
   /** ISO timestamp of the fetch that produced this list. */
   fetchedAt: string
@@ -52,23 +86,42 @@ export interface KeyListView {
   fromCache: boolean
 }
 
+/** Adding an account (or signing in again to one): verified first, stored only when accepted. */
+export interface AddAccountResult {
+  account: AccountView
+  /** The account was already in the app: only its credential was refreshed. */
+  alreadyExisted: boolean
+  /** The account's list, fetched alongside the verification; null when that fetch failed. */
+  list: KeyListView | null
+}
+
+/** One account's line in the answer to "Refresh all". */
+export interface RefreshOutcome {
+  accountId: AccountId
+  ok: boolean
+  error: AppError | null
+}
+
 /** A key just created. `token` is the only time its secret is ever available. */
 export interface CreatedKeyView {
-  /** The new key's list entry; null when its id could not be worked out (the next list shows it). */
+  accountId: AccountId
+  /**
+   * The new key's row, from the create's answer alone (`unconfirmed` until a fresh list has it);
+   * null when the token has no `<id>|` prefix, so the id is unknown until the next list.
+   */
   key: KeyListItem | null
   /** Handle for the copy-once dialog: copy and confirm refer to the token by this id. */
   pendingId: string
   token: string
-  /** The id came from the token prefix and was confirmed in a fresh list. */
-  idConfirmed: boolean
-  /** The list as fetched right after the create, when that fetch succeeded. */
-  list: KeyListView | null
 }
 
 /** A created token that is waiting for the person to confirm they saved it. */
 export interface PendingTokenView {
   pendingId: string
   token: string
+  accountId: AccountId
+  /** "email on host", so the dialog names the account whatever the window shows. */
+  accountLabel: string
   keyName: string
   keyId: number | null
   /** ISO timestamp after which main wipes the token. */
@@ -76,10 +129,11 @@ export interface PendingTokenView {
 }
 
 export interface DeleteResultView {
+  accountId: AccountId
   id: number
   /** The server no longer had the key (deleted elsewhere). */
   alreadyGone: boolean
-  /** The key was the one this app signs in with, so the app signed out. */
+  /** The key was the one this app signs in with for that account, so the account was signed out. */
   signedOut: boolean
 }
 
@@ -98,13 +152,15 @@ export interface CopyResultView {
 
 /** What the window needs for its first paint, answered without any network call. */
 export interface InitialStateView {
-  session: SessionView
+  accounts: AccountView[]
+  /** The account the window showed last (null when there are no accounts). */
+  shownAccountId: AccountId | null
   /**
-   * The newest cached keys, enough to fill the first screen (newest first, the default sort). The
-   * rest of a long cached list comes from keys:get-cached, after the first paint.
+   * The shown account's newest cached keys, enough to fill the first screen (newest first, the
+   * default sort). The rest of a long cached list comes from keys:get-cached, after the first paint.
    */
   cachedKeys: KeyListView | null
-  /** How many keys the whole cached list has. */
+  /** How many keys the shown account's whole cached list has. */
   cachedKeyCount: number
   preferences: Preferences
   /** Tokens created before a reload or crash of the window and not yet confirmed as saved. */
@@ -118,4 +174,18 @@ export interface InitialStateView {
 export const INITIAL_CACHED_KEYS = 100
 
 /** Commands that the native menu (or its browser-preview equivalent) sends to the window. */
-export type MenuCommand = 'new-key' | 'refresh' | 'find'
+export type MenuCommand = 'new-key' | 'refresh' | 'find' | 'add-account' | 'show-overview' | 'show-account'
+
+/** "email on host" (the host alone for the default server's accounts too), for labels and logs. */
+export function accountLabel(account: { baseUrl: string; profile: { email: string } }): string {
+  return `${account.profile.email} on ${hostOf(account.baseUrl)}`
+}
+
+/** The host (and port) of a base URL, or the URL itself when it does not parse. */
+export function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host
+  } catch {
+    return baseUrl
+  }
+}

@@ -1,8 +1,14 @@
 /**
  * The one declaration of the IPC bridge. Main's handlers, the preload, the browser preview and
  * the renderer all derive their types from this map, so a mismatch is a compile error.
+ *
+ * Every channel that acts on an account names it (`accountId`): main keeps no "current account"
+ * that a switch in the window could change under a running call.
  */
 import type {
+  AccountId,
+  AccountView,
+  AddAccountResult,
   CopyResultView,
   CreatedKeyView,
   DeleteResultView,
@@ -11,7 +17,7 @@ import type {
   MenuCommand,
   PendingTokenView,
   Preferences,
-  SessionView
+  RefreshOutcome
 } from './domain'
 import type { Result } from './errors'
 
@@ -19,16 +25,24 @@ import type { Result } from './errors'
 export interface InvokeContract {
   /** Everything for the first paint, from disk only: no network. */
   'app:get-initial-state': { request: void; response: InitialStateView }
-  /** Re-verify the stored credential with the server. */
-  'session:restore': { request: void; response: SessionView }
-  'session:sign-in': { request: SignInRequest; response: SessionView }
-  /** Start the built-in sandbox server and sign in to its demo account (nothing stored). */
-  'session:start-sandbox': { request: void; response: SessionView }
-  /** Sign out and remove the credential from the keychain. */
-  'session:sign-out': { request: void; response: SessionView }
-  'keys:list': { request: void; response: KeyListView }
-  /** The whole cached list, from disk only (the initial state carries just its first screenful). */
-  'keys:get-cached': { request: void; response: KeyListView | null }
+  /** Every account with its state (re-read from disk, so one added by the command line shows). */
+  'accounts:list': { request: void; response: AccountView[] }
+  /** Verify-first sign-in to an account (a new one, or again to one already here). */
+  'accounts:add': { request: AddAccountRequest; response: AddAccountResult }
+  /** Start a built-in sandbox server (another loopback "host" each time) and add its demo account. */
+  'accounts:add-sandbox': { request: void; response: AddAccountResult }
+  /** Sign out of one account: its keychain entry and its cached data go. */
+  'accounts:remove': { request: AccountRequest; response: AccountView[] }
+  /** Sign out of every account. */
+  'accounts:remove-all': { request: void; response: AccountView[] }
+  /** The window now shows this account (remembered for the next start and for the menu). */
+  'accounts:show': { request: AccountRequest; response: null }
+  /** Fetch every account's list in parallel (progress arrives as `event:accounts-changed`). */
+  'accounts:refresh-all': { request: void; response: RefreshOutcome[] }
+  /** Fetch one account's list (re-verifying its credential alongside when not yet verified). */
+  'keys:list': { request: AccountRequest; response: KeyListView }
+  /** The account's whole cached list, from memory or disk only (no network). */
+  'keys:get-cached': { request: AccountRequest; response: KeyListView | null }
   'keys:create': { request: CreateKeyRequest; response: CreatedKeyView }
   'keys:delete': { request: DeleteKeyRequest; response: DeleteResultView }
   /** Tokens created but not yet confirmed as saved (offered again after a window reload). */
@@ -44,21 +58,28 @@ export interface InvokeContract {
 
 /** Events pushed from main to the window. */
 export interface EventContract {
-  /** The session ended without the person asking (credential revoked elsewhere, own key deleted). */
-  'event:session-ended': { reason: string }
-  'event:menu-command': { command: MenuCommand }
+  /**
+   * An account changed: added, removed, refreshing, refreshed, failed, signed out by the server.
+   * Carries every account, so the window never has to merge partial updates.
+   */
+  'event:accounts-changed': { accounts: AccountView[] }
+  'event:menu-command': { command: MenuCommand; accountId?: AccountId }
   /**
    * A created token is waiting to be confirmed. Carries no secret: a window that did not start
    * that create (a reloaded one) asks for it with token:list-pending.
    */
-  'event:token-waiting': { pendingId: string }
+  'event:token-waiting': { pendingId: string; accountId: AccountId }
 }
 
-export interface SignInRequest {
+export interface AccountRequest {
+  accountId: AccountId
+}
+export interface AddAccountRequest {
   baseUrl: string
   apiKey: string
 }
 export interface CreateKeyRequest {
+  accountId: AccountId
   name: string
   /**
    * Chosen by the renderer once per submitted form: main runs one create per id, so a double
@@ -67,6 +88,7 @@ export interface CreateKeyRequest {
   requestId: string
 }
 export interface DeleteKeyRequest {
+  accountId: AccountId
   id: number
 }
 export interface PendingTokenRequest {
@@ -85,10 +107,13 @@ export type EventPayload<E extends EventChannel> = EventContract[E]
 // Runtime lists, checked against the contract so a channel cannot be added to one and not the other.
 const invokeChannelSet = {
   'app:get-initial-state': true,
-  'session:restore': true,
-  'session:sign-in': true,
-  'session:start-sandbox': true,
-  'session:sign-out': true,
+  'accounts:list': true,
+  'accounts:add': true,
+  'accounts:add-sandbox': true,
+  'accounts:remove': true,
+  'accounts:remove-all': true,
+  'accounts:show': true,
+  'accounts:refresh-all': true,
   'keys:list': true,
   'keys:get-cached': true,
   'keys:create': true,
@@ -101,7 +126,7 @@ const invokeChannelSet = {
 } as const satisfies Record<InvokeChannel, true>
 
 const eventChannelSet = {
-  'event:session-ended': true,
+  'event:accounts-changed': true,
   'event:menu-command': true,
   'event:token-waiting': true
 } as const satisfies Record<EventChannel, true>

@@ -40,25 +40,27 @@ export async function benchServiceRoundTrips(sandbox: SandboxServer): Promise<Se
   const services = await openServices(prepared.userDataDir, prepared.vault)
   const { handlers } = services
   try {
+    let accountId = ''
     const startup = await counted(sandbox, async () => {
       const initial = unwrap(await handlers['app:get-initial-state'](undefined), 'app:get-initial-state')
-      if (initial.session.state !== 'signed-in' || !initial.cachedKeys) throw new Error('start-up: expected a signed-in state with cached keys')
-      unwrap(await handlers['session:restore'](undefined), 'session:restore')
-      unwrap(await handlers['keys:list'](undefined), 'keys:list')
+      if (!initial.shownAccountId || !initial.cachedKeys) throw new Error('start-up: expected a shown account with cached keys')
+      accountId = initial.shownAccountId
+      // The window asks for the list; main re-verifies the stored credential alongside it.
+      unwrap(await handlers['keys:list']({ accountId }), 'keys:list')
     })
-    const refresh = await counted(sandbox, async () => unwrap(await handlers['keys:list'](undefined), 'keys:list'))
+    const refresh = await counted(sandbox, async () => unwrap(await handlers['keys:list']({ accountId }), 'keys:list'))
     let createdId = -1
     const create = await counted(sandbox, async () => {
-      const created = unwrap(await handlers['keys:create']({ name: 'Bench created key', requestId: randomUUID() }), 'keys:create')
-      // "Appear in the list": the answer must carry the new key and the list that shows it.
-      if (!created.key || !created.list?.keys.some((k) => k.id === created.key?.id)) {
-        throw new Error('create: the answer did not carry a list showing the new key')
-      }
+      const created = unwrap(await handlers['keys:create']({ accountId, name: 'Bench created key', requestId: randomUUID() }), 'keys:create')
+      if (!created.key) throw new Error('create: the answer did not carry the new key')
       createdId = created.key.id
+      // "Appear in the list": the confirming list the window asks for next shows it.
+      const confirmed = unwrap(await handlers['keys:list']({ accountId }), 'keys:list')
+      if (!confirmed.keys.some((k) => k.id === createdId)) throw new Error('create: the confirming list does not show the new key')
       unwrap(await handlers['token:confirm-saved']({ pendingId: created.pendingId }), 'token:confirm-saved')
     })
     const remove = await counted(sandbox, async () => {
-      const deleted = unwrap(await handlers['keys:delete']({ id: createdId }), 'keys:delete')
+      const deleted = unwrap(await handlers['keys:delete']({ accountId, id: createdId }), 'keys:delete')
       if (deleted.alreadyGone || deleted.signedOut) throw new Error('delete: unexpected outcome')
       const cached = unwrap(await handlers['app:get-initial-state'](undefined), 'app:get-initial-state').cachedKeys
       if (cached?.keys.some((k) => k.id === createdId)) throw new Error('delete: the cached list still has the key')
@@ -69,18 +71,19 @@ export async function benchServiceRoundTrips(sandbox: SandboxServer): Promise<Se
     try {
       const account = newAccount(sandbox, 3)
       signIn = await counted(sandbox, async () => {
-        unwrap(await fresh.services.handlers['session:sign-in']({ baseUrl: sandbox.baseUrl, apiKey: account.token }), 'session:sign-in')
-        unwrap(await fresh.services.handlers['keys:list'](undefined), 'keys:list')
+        // The list comes with the sign-in (fetched alongside the verification).
+        const added = unwrap(await fresh.services.handlers['accounts:add']({ baseUrl: sandbox.baseUrl, apiKey: account.token }), 'accounts:add')
+        if (!added.list) throw new Error('sign-in: no list came with it')
       })
     } finally {
       await fresh.close()
     }
     return {
-      startup: { action: 'start-up with a stored credential (restore + list)', requests: startup },
+      startup: { action: 'start-up with a stored credential (verify alongside the list)', requests: startup },
       refresh: { action: 'list refresh', requests: refresh },
       create: { action: 'create (the new key in the list)', requests: create },
       delete: { action: 'delete', requests: remove },
-      signIn: { action: 'sign-in (then the list)', requests: signIn }
+      signIn: { action: 'sign-in (the list alongside)', requests: signIn }
     }
   } finally {
     await services.shutdown()
@@ -108,7 +111,7 @@ export interface ConnectionCount {
 
 /**
  * 100 consecutive API calls against a sandbox of their own, so no earlier connection to it is in
- * Node's pool: a sign-in (`GET /user/me`) then 99 `keys:list`, each awaited before the next and
+ * Node's pool: a sign-in (`GET /user/me` and the list) then 98 `keys:list`, each awaited before the next and
  * with no pause in between (the tightest loop the app could make). The figure is every TCP
  * connection the sandbox accepted from its start.
  */
@@ -117,8 +120,8 @@ export async function benchConnections(calls = 100): Promise<ConnectionCount> {
   const fresh = await prepareFreshServices()
   try {
     const account = newAccount(sandbox, 10)
-    unwrap(await fresh.services.handlers['session:sign-in']({ baseUrl: sandbox.baseUrl, apiKey: account.token }), 'session:sign-in')
-    for (let i = 1; i < calls; i++) unwrap(await fresh.services.handlers['keys:list'](undefined), 'keys:list')
+    const added = unwrap(await fresh.services.handlers['accounts:add']({ baseUrl: sandbox.baseUrl, apiKey: account.token }), 'accounts:add')
+    for (let i = 2; i < calls; i++) unwrap(await fresh.services.handlers['keys:list']({ accountId: added.account.id }), 'keys:list')
     const made = sandbox.requests.length
     if (made !== calls) throw new Error(`connections: expected ${calls} requests, the sandbox saw ${made}`)
     return { calls, connections: sandbox.connectionCount }

@@ -15,6 +15,7 @@
  * Needs Debian's Chromium (/usr/bin/chromium, or AUTOCALLS_E2E_CHROMIUM) for the browser figures.
  */
 import { spawnSync } from 'node:child_process'
+import { toolCommand } from '../support/node-bin.mjs'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -40,7 +41,6 @@ for (let i = 0; i < args.length; i++) {
 }
 const build = !args.includes('--no-build')
 const passOn = args.filter((arg) => arg !== '--no-build')
-const bin = (name) => join(root, 'node_modules', '.bin', name)
 
 const chromium = process.env.AUTOCALLS_E2E_CHROMIUM ?? '/usr/bin/chromium'
 if (!existsSync(chromium)) {
@@ -50,7 +50,7 @@ if (!existsSync(chromium)) {
 
 if (build) {
   console.error('bench: building (electron-vite build)…')
-  const result = spawnSync(bin('electron-vite'), ['build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
+  const result = spawnSync(...toolCommand(root, 'electron-vite', ['build', '--logLevel', 'warn']), { cwd: root, stdio: 'inherit' })
   if (result.status !== 0) {
     console.error('bench: the build failed')
     process.exit(result.status ?? 2)
@@ -59,7 +59,7 @@ if (build) {
 
 const quick = passOn.includes('--quick')
 console.error(`bench: running the ${quick ? 'quick (deterministic) ' : ''}benchmarks…`)
-const result = spawnSync(bin('tsx'), [join(root, 'test/bench/bench.ts'), ...passOn], {
+const result = spawnSync(...toolCommand(root, 'tsx', [join(root, 'test/bench/bench.ts'), ...passOn]), {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, AUTOCALLS_KEYS_QUIET: '1' }

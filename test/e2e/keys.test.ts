@@ -5,7 +5,8 @@
  */
 import { NAME_TAKEN_422 } from '../support/sandbox-fixture'
 import { describe, expect, it } from 'vitest'
-import { accountIdFor } from '../../src/main/services/session-service'
+import { accountIdFor } from '../../src/main/accounts/account-sessions'
+import { SHARED_MESSAGES } from '../../src/shared/messages'
 import { startSandbox } from '../../src/sandbox/index'
 import { useE2eWorld, type E2eApp, type SandboxAccount } from './support/app'
 import { e2eVault } from './support/env'
@@ -16,7 +17,7 @@ import {
   mainScreen,
   newKeyDialog,
   signIn,
-  signInScreen,
+  switcherEntries,
   visibleKeyNames,
   waitForText,
   waitUntil
@@ -320,6 +321,8 @@ describe('delete', () => {
     const dialog = deleteDialog(page)
     await dialog.dialog.waitFor()
     await waitForText(dialog.dialog, `Delete “Seeded key 2” (ID ${target.id})? Anything using this key loses access at once. This cannot be undone.`)
+    // The dialog names the account it deletes from.
+    await waitForText(dialog.dialog, `From ${account.email} on ${new URL(e2e.world.sandbox.baseUrl).host}`)
     expect(await dialog.cancel.evaluate((el) => el === document.activeElement)).toBe(true)
     expect(await dialog.typeName.count()).toBe(0)
     await dialog.cancel.click()
@@ -334,7 +337,7 @@ describe('delete', () => {
     expect(e2e.world.sandbox.listKeysOf(account.token).some((k) => k.id === target.id)).toBe(false)
   })
 
-  it('deleting the app’s own key needs its name typed, then signs out and clears the keychain', async () => {
+  it('deleting the app’s own key needs its name typed, then signs that account out and clears its keychain entry', async () => {
     const { app, account } = await signedIn(1)
     const { page } = app
     const accountId = accountIdFor(e2e.world.sandbox.baseUrl, account.email)
@@ -351,8 +354,11 @@ describe('delete', () => {
     expect(await dialog.confirmDelete.isEnabled()).toBe(true)
     await dialog.confirmDelete.click()
 
-    await signInScreen(page).heading.waitFor()
-    await waitForText(signInScreen(page).alerts, 'You deleted the key this app signed in with, so you have been signed out.')
+    const screen = mainScreen(page)
+    await screen.needsSignIn.waitFor()
+    await waitForText(screen.needsSignIn, SHARED_MESSAGES.ownKeyDeleted)
+    expect(await screen.signInAgain.isVisible()).toBe(true)
+    await waitUntil(() => switcherEntries(page), (entries) => entries[0]?.includes('Needs sign-in') === true, 'the switcher to say "Needs sign-in"')
     expect(e2e.world.sandbox.requests.some((r) => r.method === 'DELETE' && r.status === 200)).toBe(true)
     expect(await e2eVault().get(accountId)).toBeNull()
     expect(await findSecretInPage(page, account.token)).toEqual([])

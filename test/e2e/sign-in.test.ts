@@ -5,12 +5,25 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { accountIdFor } from '../../src/main/services/session-service'
+import { accountIdFor } from '../../src/main/accounts/account-sessions'
+import { SHARED_MESSAGES } from '../../src/shared/messages'
 import { refusedBaseUrl } from '../../src/sandbox/index'
 import { useE2eWorld, type E2eApp } from './support/app'
 import { e2eVault } from './support/env'
 import { findSecretInPage } from './support/secrets'
-import { mainScreen, signIn, signInScreen, signOutViaAccountMenu, submitSignIn, visibleKeyNames, waitForText, waitUntil } from './support/ui'
+import {
+  accountHeader,
+  mainScreen,
+  signIn,
+  signInScreen,
+  signOut,
+  signOutDialog,
+  submitSignIn,
+  switcherEntries,
+  visibleKeyNames,
+  waitForText,
+  waitUntil
+} from './support/ui'
 
 const WRONG_KEY_MESSAGE =
   'That API key was not accepted. Check that you copied the whole key, and that it has not been deleted.'
@@ -43,6 +56,10 @@ describe('sign in', () => {
     await signIn(page, { baseUrl: e2e.world.sandbox.baseUrl, apiKey: account.token })
     await waitUntil(() => visibleKeyNames(page), (names) => names.length === 3, 'three keys')
     expect(await visibleKeyNames(page)).toEqual(['Sign-in key', 'Seeded key 2', 'Seeded key 1'])
+    // Whose keys these are: the header and the window title name the account and its host.
+    const host = new URL(e2e.world.sandbox.baseUrl).host
+    expect(await mainScreen(page).heading.textContent()).toBe(account.name)
+    expect(await page.title()).toBe(`${account.name} (${account.email}) on ${host} — Autocalls Keys`)
 
     // The credential is in the real keychain, under this account and server, and nowhere else.
     const accountId = accountIdFor(e2e.world.sandbox.baseUrl, account.email)
@@ -52,7 +69,8 @@ describe('sign in', () => {
 
     // Quit and reopen: the stored key is read back from the keychain and re-verified.
     await app.restart()
-    await mainScreen(page).heading.waitFor()
+    await mainScreen(page).region.waitFor()
+    expect(await mainScreen(page).heading.textContent()).toBe(account.name)
     await waitUntil(() => visibleKeyNames(page), (names) => names.length === 3, 'the restored list')
     await waitForText(mainScreen(page).status, /Updated just now|Showing keys from/)
     expect(await findSecretInPage(page, account.token)).toEqual([])
@@ -107,19 +125,20 @@ describe('sign in', () => {
     app = await e2e.world.freshApp()
     const { page } = app
     await signInScreen(page).trySandbox.click()
-    await mainScreen(page).heading.waitFor({ timeout: 15_000 })
+    await mainScreen(page).region.waitFor({ timeout: 15_000 })
     await waitUntil(() => visibleKeyNames(page), (names) => names.length === 3, 'the demo keys')
     expect(new Set(await visibleKeyNames(page))).toEqual(new Set(['Sign-in key', 'Development API Key', 'Production API Key']))
     expect(e2e.world.trySandboxes).toHaveLength(1)
 
-    const screen = mainScreen(page)
-    await screen.account.click()
-    await waitForText(page.locator('body'), 'demo@example.com')
-    await waitForText(page.locator('body'), 'Demo User')
-    await waitForText(page.locator('body'), '$125.50')
-    await waitForText(page.locator('body'), 'Sandbox')
+    // The header always says whose keys these are, and that they are a sandbox's.
+    const header = accountHeader(page)
+    expect(await header.heading.textContent()).toBe('Demo User')
+    const subtitle = await waitForText(header.subtitle, 'demo@example.com')
+    expect(subtitle).toContain('Balance $125.50')
+    expect(subtitle).toContain('Sandbox')
+    expect(subtitle).toContain(new URL(e2e.world.trySandboxes[0]!.baseUrl).host)
     expect(await e2eVault().listAccounts()).toEqual([])
-    await screen.signOut.click()
+    await signOut(page)
     await signInScreen(page).heading.waitFor()
   })
 })
@@ -133,14 +152,23 @@ describe('session', () => {
     const accountId = accountIdFor(e2e.world.sandbox.baseUrl, account.email)
     expect(await e2eVault().listAccounts()).toContain(accountId)
 
-    await mainScreen(page).account.click()
-    await waitForText(page.locator('body'), 'Ada Lovelace')
-    await waitForText(page.locator('body'), account.email)
-    await waitForText(page.locator('body'), '$1,234.50')
+    const header = accountHeader(page)
+    expect(await header.heading.textContent()).toBe('Ada Lovelace')
+    const subtitle = await waitForText(header.subtitle, account.email)
+    expect(subtitle).toContain('Balance $1,234.50')
     expect(await page.getByText('Sandbox', { exact: true }).count()).toBe(0)
-    await page.keyboard.press('Escape')
 
-    await signOutViaAccountMenu(page)
+    // The confirmation names the account and its host; Cancel changes nothing.
+    await header.signOut.click()
+    const dialog = signOutDialog(page)
+    await dialog.dialog.waitFor()
+    expect(await dialog.dialog.textContent()).toContain(`${account.email} on ${new URL(e2e.world.sandbox.baseUrl).host}`)
+    await dialog.cancel.click()
+    await dialog.dialog.waitFor({ state: 'detached' })
+    expect(await e2eVault().get(accountId)).toBe(account.token)
+
+    await signOut(page)
+    await signInScreen(page).heading.waitFor()
     expect(await e2eVault().listAccounts()).not.toContain(accountId)
     expect(await e2eVault().get(accountId)).toBeNull()
     // Reopening the app finds no session and no cached list.
@@ -150,7 +178,7 @@ describe('session', () => {
     expect(await userDataText(app.userDataDir)).not.toContain('Seeded key 1')
   })
 
-  it('returns to sign-in with the reason when the key is revoked elsewhere', async () => {
+  it('ends only the session of an account whose key was revoked elsewhere: "needs sign-in" with the reason', async () => {
     const account = e2e.world.newAccount({ keys: 1 })
     app = await e2e.world.freshApp()
     const { page } = app
@@ -165,8 +193,14 @@ describe('session', () => {
     expect(response.status).toBe(200)
 
     await mainScreen(page).refresh.click()
-    await signInScreen(page).heading.waitFor()
-    await waitForText(signInScreen(page).alerts, /rejected by the server|deleted or revoked/)
+    const screen = mainScreen(page)
+    await screen.needsSignIn.waitFor({ timeout: 15_000 })
+    await waitForText(screen.needsSignIn, SHARED_MESSAGES.credentialRevoked)
+    expect(await screen.signInAgain.isVisible()).toBe(true)
+    expect(await screen.table.count()).toBe(0)
+    // The account stays listed, marked, and its useless credential left the keychain.
+    expect(await mainScreen(page).heading.textContent()).toBe(account.name)
+    await waitUntil(() => switcherEntries(page), (entries) => entries.length === 1 && entries[0]!.includes('Needs sign-in'), 'the switcher to say "Needs sign-in"')
     expect(await e2eVault().listAccounts()).not.toContain(accountIdFor(e2e.world.sandbox.baseUrl, account.email))
   })
 })

@@ -29,8 +29,12 @@ const tempDir = (prefix: string): string => {
 
 beforeAll(() => {
   outDir = tempDir('autocalls-keys-bundle-')
-  const bin = join(root, 'node_modules/.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite')
-  const build = spawnSync(bin, ['build', '--outDir', outDir, '--logLevel', 'warn'], { cwd: root, encoding: 'utf8', timeout: 180_000 })
+  // electron-vite's own entry, run by this Node: no .bin shim (a .cmd file on Windows).
+  const build = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', outDir, '--logLevel', 'warn'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 180_000
+  })
   if (build.status !== 0) throw new Error(`electron-vite build failed (${build.status}):\n${build.stdout}\n${build.stderr}`)
 }, 200_000)
 
@@ -276,7 +280,7 @@ describe('the built main bundle in Node with a stand-in electron module', () => 
   it('answers IPC only from the app window’s top frame on app://app, then validates the payload', async () => {
     const { fake, window } = await startApp()
     const trusted = await invoke(fake, 'app:get-initial-state', undefined)
-    expect(trusted).toMatchObject({ ok: true, value: { session: { state: 'signed-out' } } })
+    expect(trusted).toMatchObject({ ok: true, value: { accounts: [], shownAccountId: null } })
 
     const refusals: Array<[string, unknown]> = [
       ['foreign origin', ipcEvent(window.webContents, new FakeWebFrame('https://evil.example/'))],
@@ -290,7 +294,7 @@ describe('the built main bundle in Node with a stand-in electron module', () => 
       await expect(invoke(fake, 'app:get-initial-state', undefined, event), label).rejects.toThrow(/Refused app:get-initial-state/)
     }
     // Trusted sender, bad payload: reaches the handler, which refuses the payload as a typed error.
-    expect(await invoke(fake, 'keys:delete', { id: 'one' })).toMatchObject({ ok: false, error: { kind: 'invalid_request' } })
+    expect(await invoke(fake, 'keys:delete', { accountId: 'a@b on https://x.example/api', id: 'one' })).toMatchObject({ ok: false, error: { kind: 'invalid_request' } })
     expect(await invoke(fake, 'shell:open-external', { url: 'https://evil.example/' })).toMatchObject({ ok: false, error: { kind: 'not_allowed' } })
     expect(fake.openedExternally).toEqual([])
   })
@@ -364,10 +368,9 @@ describe('the built main bundle in Node with a stand-in electron module', () => 
 describe('the built main bundle started with --sandbox', () => {
   it('is signed in to a fresh sandbox before the window loads; copy marks the token as secret; quit clears it', async () => {
     const { fake } = await startApp({ argv: ['--sandbox'] })
-    const initial = (await invoke(fake, 'app:get-initial-state', undefined)) as { ok: true; value: { session: Record<string, unknown> } }
-    expect(initial.value.session).toMatchObject({ state: 'signed-in', account: { isSandbox: true } })
+    const accountId = await sandboxAccountOf(fake)
 
-    const created = (await invoke(fake, 'keys:create', { name: 'bundle test key', requestId: 'bundle-test-request-1' })) as {
+    const created = (await invoke(fake, 'keys:create', { accountId, name: 'bundle test key', requestId: 'bundle-test-request-1' })) as {
       ok: true
       value: { pendingId: string; token: string; key: { id: number } | null }
     }
@@ -381,7 +384,7 @@ describe('the built main bundle started with --sandbox', () => {
     expect(Object.keys(item.items).length).toBeGreaterThan(1)
     expect(fake.clipboardState.text).toBe(created.value.token)
 
-    expect(await invoke(fake, 'keys:delete', { id: created.value.key!.id })).toMatchObject({ ok: true })
+    expect(await invoke(fake, 'keys:delete', { accountId, id: created.value.key!.id })).toMatchObject({ ok: true })
     await quit(fake)
     expect(fake.clipboardState.clears).toBe(1)
     expect(fake.clipboardState.text).toBe('')
@@ -389,7 +392,8 @@ describe('the built main bundle started with --sandbox', () => {
 
   it('clears the copied token when Windows ends the session (no before-quit then)', async () => {
     const { fake, window } = await startApp({ argv: ['--sandbox'] })
-    const created = (await invoke(fake, 'keys:create', { name: 'session end key', requestId: 'bundle-test-request-2' })) as { value: { pendingId: string } }
+    const accountId = await sandboxAccountOf(fake)
+    const created = (await invoke(fake, 'keys:create', { accountId, name: 'session end key', requestId: 'bundle-test-request-2' })) as { value: { pendingId: string } }
     await invoke(fake, 'token:copy', { pendingId: created.value.pendingId })
     expect(fake.clipboardState.text).not.toBe('')
     window.emit('session-end', fakeEvent({ reasons: ['logoff'] }))
@@ -402,12 +406,15 @@ describe('the built main bundle started with --sandbox', () => {
     globalThis.fetch = () => Promise.reject(new Error("main used Node's fetch"))
     try {
       const { fake } = await startApp({ argv: ['--sandbox'] })
-      const initial = (await invoke(fake, 'app:get-initial-state', undefined)) as { ok: true; value: { session: { state: string; account: { baseUrl: string } } } }
-      expect(initial.value.session.state).toBe('signed-in')
-      expect(await invoke(fake, 'keys:list', undefined)).toMatchObject({ ok: true })
-      const base = initial.value.session.account.baseUrl
-      // The sandbox sign-in (GET /user/me) and the list went through net.fetch, with the client's rules.
-      expect(fake.netRequests.map((request) => `${request.init?.method} ${request.url}`)).toEqual([`GET ${base}/user/me`, `GET ${base}/user/api-keys`])
+      const accountId = await sandboxAccountOf(fake)
+      expect(await invoke(fake, 'keys:list', { accountId })).toMatchObject({ ok: true })
+      const initial = (await invoke(fake, 'app:get-initial-state', undefined)) as { value: { accounts: Array<{ baseUrl: string }> } }
+      const base = initial.value.accounts[0]!.baseUrl
+      // The sandbox sign-in (GET /user/me with its list, side by side) and the refresh went through
+      // net.fetch, with the client's rules.
+      expect(fake.netRequests.map((request) => `${request.init?.method} ${request.url}`).sort()).toEqual(
+        [`GET ${base}/user/api-keys`, `GET ${base}/user/api-keys`, `GET ${base}/user/me`]
+      )
       for (const { init } of fake.netRequests) {
         expect(init).toMatchObject({ redirect: 'error', credentials: 'omit', cache: 'no-store', bypassCustomProtocolHandlers: true })
         expect(init?.signal).toBeInstanceOf(AbortSignal)
@@ -420,7 +427,24 @@ describe('the built main bundle started with --sandbox', () => {
 
   it('also starts in the sandbox with AUTOCALLS_SANDBOX=1', async () => {
     const { fake } = await startApp({ env: { AUTOCALLS_SANDBOX: '1' } })
-    const initial = (await invoke(fake, 'app:get-initial-state', undefined)) as { ok: true; value: { session: Record<string, unknown> } }
-    expect(initial.value.session).toMatchObject({ state: 'signed-in', account: { isSandbox: true } })
+    expect(await sandboxAccountOf(fake)).toMatch(/^demo@example\.com on http:\/\/127\.0\.0\.1:\d+\/api$/)
+  })
+
+  it('lists the accounts in the Accounts menu, and rebuilds it when an account is added', async () => {
+    const { fake } = await startApp({ argv: ['--sandbox'] })
+    const accountsMenu = () =>
+      (fake.menus.at(-1)?.template as Array<{ label?: string; submenu?: Array<{ label?: string; type?: string; checked?: boolean }> }>).find((m) => m.label === 'Accounts')
+    await vi.waitFor(() => expect(accountsMenu()?.submenu?.filter((item) => item.type === 'radio')).toHaveLength(1))
+    expect(await invoke(fake, 'accounts:add-sandbox', undefined)).toMatchObject({ ok: true })
+    await vi.waitFor(() => expect(accountsMenu()?.submenu?.filter((item) => item.type === 'radio')).toHaveLength(2))
+    const labels = accountsMenu()!.submenu!.filter((item) => item.type === 'radio').map((item) => item.label)
+    expect(labels[1]).toMatch(/^frontdesk@harbor-dental\.example on 127\.0\.0\.1:\d+$/)
   })
 })
+
+/** The sandbox account the app signed in to at start (its id). */
+async function sandboxAccountOf(fake: FakeElectron): Promise<string> {
+  const initial = (await invoke(fake, 'app:get-initial-state', undefined)) as { ok: true; value: { accounts: Array<{ id: string; isSandbox: boolean }> } }
+  expect(initial.value.accounts).toMatchObject([{ isSandbox: true }])
+  return initial.value.accounts[0]!.id
+}

@@ -1,16 +1,22 @@
 import type { MenuItemConstructorOptions } from 'electron'
 import { describe, expect, it, vi } from 'vitest'
 import { DOCS_URL } from '../../src/main/electron/app-identity'
-import { aboutPanelOptions, buildMenuTemplate, MENU_ACCELERATORS } from '../../src/main/electron/menu-template'
+import { aboutPanelOptions, buildMenuTemplate, MENU_ACCELERATORS, type MenuAccount } from '../../src/main/electron/menu-template'
 import { isAllowedExternalUrl } from '../../src/main/security/external-links'
 
 const flatten = (items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] =>
   items.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? flatten(item.submenu) : [])])
 
-function template(platform: NodeJS.Platform, isPackaged = true) {
+const ACCOUNTS: MenuAccount[] = Array.from({ length: 11 }, (_, i) => ({
+  id: `person-${i}@example.com on https://app.autocalls.ai/api`,
+  label: `person-${i}@example.com on app.autocalls.ai`,
+  shown: i === 1
+}))
+
+function template(platform: NodeJS.Platform, isPackaged = true, accounts: MenuAccount[] = ACCOUNTS) {
   const send = vi.fn()
   const openDocs = vi.fn()
-  const items = buildMenuTemplate({ platform, appName: 'Autocalls Keys', isPackaged, send, openDocs })
+  const items = buildMenuTemplate({ platform, appName: 'Autocalls Keys', isPackaged, accounts, send, openDocs })
   return { items, all: flatten(items), send, openDocs }
 }
 
@@ -27,6 +33,30 @@ describe.each(['darwin', 'win32', 'linux'] as const)('application menu on %s', (
       expect(send).toHaveBeenLastCalledWith(command)
       send.mockClear()
     }
+  })
+
+  it('lists every account in an Accounts menu, the shown one checked, Ctrl/Cmd+1…9 on the first nine', () => {
+    const { items, send } = template(platform)
+    const menu = items.find((item) => item.label === 'Accounts')!
+    const entries = (menu.submenu as MenuItemConstructorOptions[]).filter((item) => item.type === 'radio')
+    expect(entries.map((item) => item.label)).toEqual(ACCOUNTS.map((account) => account.label))
+    expect(entries.map((item) => item.checked)).toEqual(ACCOUNTS.map((account) => account.shown))
+    expect(entries.map((item) => item.accelerator)).toEqual([...Array.from({ length: 9 }, (_, i) => `CmdOrCtrl+${i + 1}`), undefined, undefined])
+    expect(entries.every((item) => item.accelerator === undefined || item.registerAccelerator === false)).toBe(true)
+    entries[3]!.click!({} as never, undefined, {} as never)
+    expect(send).toHaveBeenLastCalledWith('show-account', ACCOUNTS[3]!.id)
+    send.mockClear()
+    entries[3]!.click!({} as never, undefined, { triggeredByAccelerator: true } as never)
+    expect(send).not.toHaveBeenCalled()
+    const labels = (menu.submenu as MenuItemConstructorOptions[]).map((item) => item.label)
+    expect(labels).toContain('All Accounts')
+    expect(labels).toContain('Add Account…')
+  })
+
+  it('still offers All Accounts and Add Account with no account yet', () => {
+    const { items } = template(platform, true, [])
+    const menu = items.find((item) => item.label === 'Accounts')!
+    expect((menu.submenu as MenuItemConstructorOptions[]).map((item) => item.label)).toEqual(['All Accounts', 'Add Account…'])
   })
 
   it('uses each accelerator once (no reload role taking CmdOrCtrl+R)', () => {
@@ -70,10 +100,18 @@ it('fills the About panel', () => {
 describe('menu accelerators and the page’s own shortcuts (which the browser preview uses too)', () => {
   it.each(Object.entries(MENU_ACCELERATORS))('%s: %s is handled by the page as the same command, with Ctrl and with Cmd', async (command, accelerator) => {
     const { matchShortcut } = await import('../../src/renderer/src/lib/keyboard-shortcuts')
-    const [modifier, key] = accelerator.split('+') as [string, string]
-    expect(modifier).toBe('CmdOrCtrl')
-    const base = { key: key.toLowerCase(), altKey: false, shiftKey: false, target: null }
-    expect(matchShortcut({ ...base, ctrlKey: true, metaKey: false })).toBe(command)
-    expect(matchShortcut({ ...base, ctrlKey: false, metaKey: true })).toBe(command)
+    const parts = accelerator.split('+')
+    expect(parts[0]).toBe('CmdOrCtrl')
+    const key = parts.at(-1)!
+    const base = { key: key.toLowerCase(), altKey: false, shiftKey: parts.includes('Shift'), target: null }
+    expect(matchShortcut({ ...base, ctrlKey: true, metaKey: false })).toEqual({ command })
+    expect(matchShortcut({ ...base, ctrlKey: false, metaKey: true })).toEqual({ command })
+  })
+
+  it.each([1, 5, 9])('CmdOrCtrl+%i shows the same account in the menu and in the page', async (n) => {
+    const { matchShortcut } = await import('../../src/renderer/src/lib/keyboard-shortcuts')
+    const entry = (template('linux').items.find((item) => item.label === 'Accounts')!.submenu as MenuItemConstructorOptions[])[n - 1]!
+    expect(entry.accelerator).toBe(`CmdOrCtrl+${n}`)
+    expect(matchShortcut({ key: String(n), altKey: false, shiftKey: false, target: null, ctrlKey: true, metaKey: false })).toEqual({ command: 'show-account', index: n - 1 })
   })
 })

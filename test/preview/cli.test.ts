@@ -64,7 +64,9 @@ describe('the command', () => {
     } finally {
       child.kill('SIGTERM')
     }
-    expect(await exited).toBe(0)
+    // Windows has no SIGTERM: kill() ends the process at once, so only elsewhere is there a clean exit to see.
+    const code = await exited
+    if (process.platform !== 'win32') expect(code).toBe(0)
     expect(stdout.trim().split('\n')).toHaveLength(1)
   })
 })

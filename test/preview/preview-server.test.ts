@@ -3,11 +3,12 @@ import { networkInterfaces } from 'node:os'
 import { connect } from 'node:net'
 import { runInNewContext } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CONTENT_SECURITY_POLICY } from '../../src/main/electron/csp'
 import { startPreviewServer, injectBridge, PREVIEW_CSP, type PreviewServer } from '../../src/preview/server/preview-server'
 import { startSandbox, type SandboxServer } from '../../src/sandbox/index'
 import { createAutocallsApi } from '../../src/shared/bridge-api'
 import type { Result } from '../../src/shared/errors'
-import type { InitialStateView, KeyListView, SessionView } from '../../src/shared/domain'
+import type { AddAccountResult, InitialStateView, KeyListView } from '../../src/shared/domain'
 import { makeTempDirs, MemoryVault, openEventStream, rawRequest, rawSocketStatus, waitFor } from './helpers'
 
 let dirs: Awaited<ReturnType<typeof makeTempDirs>>
@@ -113,11 +114,11 @@ describe('refusals', () => {
   it('refuses cross-origin requests, before any handler runs', async () => {
     const before = preview.requestLog.length
     for (const origin of ['http://evil.example', 'null', `http://localhost:${preview.port}`, `https://127.0.0.1:${preview.port}`, `http://127.0.0.1:${preview.port + 1}`]) {
-      const res = await invoke('session:sign-out', undefined, { Origin: origin })
+      const res = await invoke('accounts:remove-all', undefined, { Origin: origin })
       expect(res.status, origin).toBe(403)
     }
     for (const site of ['cross-site', 'same-site']) {
-      const res = await invoke('session:sign-out', undefined, { 'Sec-Fetch-Site': site })
+      const res = await invoke('accounts:remove-all', undefined, { 'Sec-Fetch-Site': site })
       expect(res.status, site).toBe(403)
       expect((await rawRequest(preview.port, base(), { headers: { 'Sec-Fetch-Site': site } })).status).toBe(403)
     }
@@ -226,6 +227,17 @@ describe('the page', () => {
     expect(PREVIEW_CSP).not.toContain('unsafe')
   })
 
+  it('uses the app window’s policy, differing only in connect-src (its bridge is HTTP, not IPC)', () => {
+    const directives = (policy: string) => new Map(policy.split('; ').map((part) => [part.split(' ')[0], part] as const))
+    const app = directives(CONTENT_SECURITY_POLICY)
+    const preview = directives(PREVIEW_CSP)
+    expect([...preview.keys()]).toEqual([...app.keys()])
+    for (const [name, directive] of app) {
+      expect(preview.get(name)).toBe(name === 'connect-src' ? "connect-src 'self'" : directive)
+    }
+    expect(app.get('default-src')).toBe("default-src 'none'")
+  })
+
   it('serves assets with their content types, and the bridge script', async () => {
     const js = await rawRequest(preview.port, `${base()}assets/index-test.js`)
     expect(js.status).toBe(200)
@@ -235,7 +247,7 @@ describe('the page', () => {
     const bridge = await rawRequest(preview.port, `${base()}__preview/bridge.js`)
     expect(bridge.status).toBe(200)
     expect(bridge.headers['content-type']).toBe('text/javascript; charset=utf-8')
-    expect(bridge.body).toContain('session:start-sandbox')
+    expect(bridge.body).toContain('accounts:add-sandbox')
     expect(bridge.body).not.toMatch(/^\s*(import|export)\b/m)
     const head = await rawRequest(preview.port, `${base()}assets/index-test.js`, { method: 'HEAD' })
     expect(head.status).toBe(200)
@@ -254,12 +266,12 @@ describe('invoke', () => {
     expect(res.status).toBe(200)
     expect(res.result).toEqual({
       ok: true,
-      value: { session: { state: 'signed-out' }, cachedKeys: null, cachedKeyCount: 0, preferences: { clipboardClearSeconds: 60 }, pendingTokens: [] }
+      value: { accounts: [], shownAccountId: null, cachedKeys: null, cachedKeyCount: 0, preferences: { clipboardClearSeconds: 60 }, pendingTokens: [] }
     })
   })
 
   it('passes payloads to the handler, which validates them', async () => {
-    const bad = await invoke('keys:delete', { id: 'one' })
+    const bad = await invoke('keys:delete', { accountId: 'a@b on https://x.example/api', id: 'one' })
     expect(bad.status).toBe(200)
     expect(bad.result).toMatchObject({ ok: false, error: { kind: 'invalid_request' } })
     const prefs = await invoke('preferences:update', { clipboardClearSeconds: 30 })
@@ -269,11 +281,13 @@ describe('invoke', () => {
   })
 
   it('runs the sandbox, lists keys, copies a created token to the recording clipboard', async () => {
-    const started = await invoke<SessionView>('session:start-sandbox')
-    expect(started.result).toMatchObject({ ok: true, value: { state: 'signed-in', account: { isSandbox: true } } })
-    const list = await invoke<KeyListView>('keys:list')
+    const started = await invoke<AddAccountResult>('accounts:add-sandbox')
+    if (!started.result?.ok) throw new Error(started.body)
+    expect(started.result.value).toMatchObject({ account: { isSandbox: true, status: 'ready' }, list: { fromCache: false } })
+    const accountId = started.result.value.account.id
+    const list = await invoke<KeyListView>('keys:list', { accountId })
     expect(list.result?.ok).toBe(true)
-    const created = await invoke<{ pendingId: string; token: string }>('keys:create', { name: 'Preview test', requestId: 'request-0001' })
+    const created = await invoke<{ pendingId: string; token: string }>('keys:create', { accountId, name: 'Preview test', requestId: 'request-0001' })
     if (!created.result?.ok) throw new Error(created.body)
     const { pendingId, token } = created.result.value
     const copied = await invoke('token:copy', { pendingId })
@@ -309,21 +323,23 @@ describe('events', () => {
     await waitFor(() => preview.eventClientCount === 0)
   })
 
-  it('delivers the real session-ended event when the app deletes its own key', async () => {
+  it('delivers the real accounts-changed event when the app deletes an account’s own key', async () => {
     const stream = await openEventStream(preview.port, `${base()}__preview/events`)
     try {
       await waitFor(() => preview.eventClientCount > 0)
-      const started = await invoke<SessionView>('session:start-sandbox')
-      expect(started.result?.ok).toBe(true)
-      const list = await invoke<KeyListView>('keys:list')
-      if (!list.result?.ok) throw new Error(list.body)
-      const own = list.result.value.keys.find((k) => k.isAppKey)
+      const started = await invoke<AddAccountResult>('accounts:add-sandbox')
+      if (!started.result?.ok) throw new Error(started.body)
+      const accountId = started.result.value.account.id
+      const own = started.result.value.list?.keys.find((k) => k.isAppKey)
       expect(own).toBeDefined()
-      const deleted = await invoke('keys:delete', { id: own!.id })
-      expect(deleted.result).toMatchObject({ ok: true, value: { signedOut: true } })
-      const event = await stream.next('event:session-ended')
-      expect(JSON.parse(event.data).reason).toMatch(/signed out/i)
-      expect(preview.invokeLog.some((m) => m.kind === 'event' && m.channel === 'event:session-ended')).toBe(true)
+      const deleted = await invoke('keys:delete', { accountId, id: own!.id })
+      expect(deleted.result).toMatchObject({ ok: true, value: { accountId, signedOut: true } })
+      type Payload = { accounts: Array<{ id: string; status: string; problem: { message: string } | null }> }
+      const signedOutOf = (payload: Payload) => payload.accounts.find((account) => account.id === accountId && account.status === 'needs-sign-in')
+      let found: Payload['accounts'][number] | undefined
+      while (!found) found = signedOutOf(JSON.parse((await stream.next('event:accounts-changed')).data) as Payload)
+      expect(found.problem?.message).toMatch(/signed out of it/i)
+      expect(preview.invokeLog.some((m) => m.kind === 'event' && m.channel === 'event:accounts-changed')).toBe(true)
     } finally {
       stream.close()
     }
@@ -354,26 +370,26 @@ describe('the browser bridge', () => {
       typeof value === 'function' ? 'function' : Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, shape(v)]))
     const preloadApi = createAutocallsApi(async () => ({ ok: true, value: undefined as never }), () => () => undefined)
     expect(shape(api)).toEqual(shape(preloadApi))
-    expect(Object.isFrozen(api) && Object.isFrozen(api.session)).toBe(true)
+    expect(Object.isFrozen(api) && Object.isFrozen(api.keys) && Object.isFrozen(api.on)).toBe(true)
     expect(Object.getOwnPropertyDescriptor(window, 'autocalls')).toMatchObject({ writable: false, configurable: false })
 
     const initial = await api.app.getInitialState()
     expect(initial).toMatchObject({ ok: true, value: { preferences: { clipboardClearSeconds: 60 } } })
-    const invalid = await api.keys.delete('x' as unknown as number)
+    const invalid = await api.keys.delete({ accountId: 'a', id: 'x' as unknown as number })
     expect(invalid).toMatchObject({ ok: false, error: { kind: 'invalid_request' } })
 
     // Events: one stream, opened on the first subscription, URL under the secret.
     const seen: unknown[] = []
-    const off = api.session.onEnded((payload) => seen.push(payload))
-    api.menu.onCommand((payload) => seen.push(payload))
+    const off = api.on.accountsChanged((payload) => seen.push(payload))
+    api.on.menuCommand((payload) => seen.push(payload))
     expect(sources).toHaveLength(1)
     expect(sources[0]!.url).toBe(`${preview.url}__preview/events`)
-    sources[0]!.dispatch('event:session-ended', JSON.stringify({ reason: 'r' }))
+    sources[0]!.dispatch('event:accounts-changed', JSON.stringify({ accounts: [] }))
     sources[0]!.dispatch('event:menu-command', JSON.stringify({ command: 'refresh' }))
     off()
-    sources[0]!.dispatch('event:session-ended', JSON.stringify({ reason: 'after unsubscribe' }))
-    sources[0]!.dispatch('event:session-ended', 'not json')
-    expect(seen).toEqual([{ reason: 'r' }, { command: 'refresh' }])
+    sources[0]!.dispatch('event:accounts-changed', JSON.stringify({ accounts: ['after unsubscribe'] }))
+    sources[0]!.dispatch('event:accounts-changed', 'not json')
+    expect(seen).toEqual([{ accounts: [] }, { command: 'refresh' }])
   })
 
   it('turns a dead server into a Result error, never a throw', async () => {

@@ -17,7 +17,7 @@
 import { NAME_TAKEN_422 } from '../support/sandbox-fixture'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_RETRY_POLICY } from '../../src/main/api/retry-policy'
-import { REVOKED_REASON } from '../../src/main/services/session-service'
+import { REVOKED_REASON } from '../../src/main/accounts/account-sessions'
 import { startSandbox, type Fault, type SandboxServer } from '../../src/sandbox/index'
 import type { AppError, AppErrorKind, Result } from '../../src/shared/errors'
 import { createTestApp, type TestApp } from '../support/app-fixture'
@@ -363,6 +363,7 @@ interface World {
   baseUrl: string
   token: string
   email: string
+  accountId: string
 }
 
 async function world(c: FaultCase, options: { signIn: boolean }): Promise<World> {
@@ -371,9 +372,9 @@ async function world(c: FaultCase, options: { signIn: boolean }): Promise<World>
   const email = uniqueEmail(`fault-${c.id}`)
   const { token } = sandbox.createAccount({ name: 'Fault Tester', email, totalBalance: 10 })
   const baseUrl = c.id === 'refused' ? proxy.baseUrl : sandbox.baseUrl
-  if (options.signIn) valueOf(await app.services.handlers['session:sign-in']({ baseUrl, apiKey: token }), 'sign-in')
+  if (options.signIn) valueOf(await app.services.handlers['accounts:add']({ baseUrl, apiKey: token }), 'sign-in')
   traffic.reset()
-  return { app, traffic, baseUrl, token, email }
+  return { app, traffic, baseUrl, token, email, accountId: `${email} on ${baseUrl}` }
 }
 
 /** Brings the server back at the client's last back-off before its final attempt. */
@@ -384,20 +385,24 @@ function recoverDuringBackoff(traffic: ClientTraffic, remove: () => Promise<void
 }
 
 const handlerCall = {
-  'sign-in': (w: World) => w.app.services.handlers['session:sign-in']({ baseUrl: w.baseUrl, apiKey: w.token }),
-  restore: (w: World) => w.app.services.handlers['session:restore'](undefined),
-  list: (w: World) => w.app.services.handlers['keys:list'](undefined)
+  'sign-in': (w: World) => w.app.services.handlers['accounts:add']({ baseUrl: w.baseUrl, apiKey: w.token }),
+  // At start-up the stored credential is re-verified alongside the first list (GET /user/me is the target).
+  restore: (w: World) => w.app.services.handlers['keys:list']({ accountId: w.accountId }),
+  list: (w: World) => w.app.services.handlers['keys:list']({ accountId: w.accountId })
 } as const
 
 /** After a 401 the session is over: the person signs in again, which must work. */
 async function signInAgain(w: World): Promise<void> {
-  valueOf(await w.app.services.handlers['session:sign-in']({ baseUrl: w.baseUrl, apiKey: w.token }), 'signing in again')
+  valueOf(await w.app.services.handlers['accounts:add']({ baseUrl: w.baseUrl, apiKey: w.token }), 'signing in again')
 }
 
+const accountOf = (w: World) => w.app.services.accounts.list().find((account) => account.id === w.accountId)
+
 async function expectSignedOutByRevocation(w: World): Promise<void> {
-  expect(w.app.services.session.view()).toEqual({ state: 'signed-out', reason: REVOKED_REASON })
+  expect(accountOf(w)).toMatchObject({ status: 'needs-sign-in', problem: { kind: 'not_signed_in', message: REVOKED_REASON } })
   expect(await w.app.vault.listAccounts()).toEqual([])
-  expect(w.app.events).toContainEqual({ channel: 'event:session-ended', payload: { reason: REVOKED_REASON } })
+  const told = w.app.events.filter((event) => event.channel === 'event:accounts-changed').map((event) => JSON.stringify(event.payload))
+  expect(told.some((payload) => payload.includes(REVOKED_REASON))).toBe(true)
 }
 
 describe.each(CASES)('fault: $label', (c) => {
@@ -414,9 +419,9 @@ describe.each(CASES)('fault: $label', (c) => {
     const requestsSent = w.traffic.count('GET', '/user/me')
     const waitsMs = [...w.traffic.sleeps]
     const requestsReceived = received('sign-in', start)
-    // Nothing stored, nobody signed in.
+    // Nothing stored, no account added.
     expect(await w.app.vault.listAccounts()).toEqual([])
-    expect(w.app.services.session.view().state).toBe('signed-out')
+    expect(w.app.services.accounts.list()).toEqual([])
     await remove()
 
     // Transient: the server comes back while the client backs off.
@@ -427,16 +432,16 @@ describe.each(CASES)('fault: $label', (c) => {
       remove = await inject(c, 'sign-in', c.fault)
       recoverDuringBackoff(w.traffic, remove)
       const recovered = await within(handlerCall['sign-in'](w), maxAnswerMs(c), 'sign-in (transient)')
-      expect(recovered, JSON.stringify(recovered)).toMatchObject({ ok: true, value: { state: 'signed-in', verified: true } })
+      expect(recovered, JSON.stringify(recovered)).toMatchObject({ ok: true, value: { account: { status: 'ready', verified: true } } })
       recoveryRequests = w.traffic.count('GET', '/user/me')
       expect(recoveryRequests).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.maxAttempts)
       recoveredByItself = true
       await remove()
-      valueOf(await w.app.services.handlers['session:sign-out'](undefined))
+      valueOf(await w.app.services.handlers['accounts:remove']({ accountId: w.accountId }))
     }
     // Usable afterwards.
     const again = await handlerCall['sign-in'](w)
-    expect(again).toMatchObject({ ok: true, value: { state: 'signed-in', verified: true } })
+    expect(again).toMatchObject({ ok: true, value: { account: { status: 'ready', verified: true } } })
     record(c.id, 'sign-in', {
       applicable: true,
       ...errorFacts(error),
@@ -471,10 +476,11 @@ describe.each(CASES)('fault: $label', (c) => {
       signedOut = true
     } else {
       // Not verified in this run, and the window is told so; the credential stays in the keychain.
-      expect(w.app.services.session.view()).toMatchObject({ state: 'signed-in', verified: false })
-      expect(await w.app.vault.get(`${w.email} on ${w.baseUrl}`)).toBe(w.token)
+      expect(accountOf(w)).toMatchObject({ verified: false })
+      expect(accountOf(w)?.status).not.toBe('needs-sign-in')
+      expect(await w.app.vault.get(w.accountId)).toBe(w.token)
       const initial = valueOf(await w.app.services.handlers['app:get-initial-state'](undefined))
-      expect(initial.session).toMatchObject({ state: 'signed-in', verified: false })
+      expect(initial.accounts).toMatchObject([{ id: w.accountId, verified: false }])
       staysUnverified = true
     }
     await remove()
@@ -486,13 +492,15 @@ describe.each(CASES)('fault: $label', (c) => {
       remove = await inject(c, 'restore', c.fault)
       recoverDuringBackoff(w.traffic, remove)
       const recovered = await within(handlerCall.restore(w), maxAnswerMs(c), 'restore (transient)')
-      expect(recovered, JSON.stringify(recovered)).toMatchObject({ ok: true, value: { state: 'signed-in', verified: true } })
+      expect(recovered, JSON.stringify(recovered)).toMatchObject({ ok: true, value: { accountId: w.accountId, fromCache: false } })
+      expect(accountOf(w)).toMatchObject({ status: 'ready', verified: true })
       recoveryRequests = w.traffic.count('GET', '/user/me')
       recoveredByItself = true
       await remove()
     }
     if (signedOut) await signInAgain(w)
-    expect(await handlerCall.restore(w)).toMatchObject({ ok: true, value: { state: 'signed-in', verified: true } })
+    expect(await handlerCall.restore(w)).toMatchObject({ ok: true, value: { accountId: w.accountId } })
+    expect(accountOf(w)).toMatchObject({ status: 'ready', verified: true })
     record(c.id, 'restore', {
       applicable: true,
       ...errorFacts(error),
@@ -577,7 +585,7 @@ describe.each(CASES)('fault: $label', (c) => {
     const start = Date.now()
     const remove = await inject(c, 'create', c.persistentFault ?? c.fault)
     const result = await within(
-      w.app.services.handlers['keys:create']({ name, requestId: `fault-${c.id}-create-1` }),
+      w.app.services.handlers['keys:create']({ accountId: w.accountId, name, requestId: `fault-${c.id}-create-1` }),
       maxAnswerMs(c),
       'create'
     )
@@ -608,12 +616,12 @@ describe.each(CASES)('fault: $label', (c) => {
     if (signedOut) await signInAgain(w)
 
     // What the window does next (it refreshes the list): the truth from the server, the key once if made.
-    const refreshed = valueOf(await w.app.services.handlers['keys:list'](undefined), 'refresh after the create')
+    const refreshed = valueOf(await w.app.services.handlers['keys:list']({ accountId: w.accountId }), 'refresh after the create')
     expect(refreshed.keys.filter((k) => k.name === name)).toHaveLength(c.processed ? 1 : 0)
     // Usable afterwards: a new create (a new submission, so a new request id) works, once.
     const postsBefore = sandbox.requests.filter((r) => r.method === 'POST').length
-    const created = valueOf(await w.app.services.handlers['keys:create']({ name: `${name} again`, requestId: `fault-${c.id}-create-2` }))
-    expect(created.token).toMatch(/^\d+\|\w{40}$/)
+    const created = valueOf(await w.app.services.handlers['keys:create']({ accountId: w.accountId, name: `${name} again`, requestId: `fault-${c.id}-create-2` }))
+    expect(created.token).toMatch(/^\d+\|[A-Za-z0-9]{40}(?:[0-9a-f]{8})?$/)
     expect(sandbox.requests.filter((r) => r.method === 'POST').length - postsBefore).toBe(1)
     record(c.id, 'create', {
       applicable: true,
@@ -638,7 +646,7 @@ describe.each(CASES)('fault: $label', (c) => {
     sandbox.seedKeys(w.token, 2, `Delete target ${c.id}`)
     const [target, second] = sandbox.listKeysOf(w.token).filter((k) => k.name.startsWith(`Delete target ${c.id}`))
     if (!target || !second) throw new Error('seeding failed')
-    valueOf(await w.app.services.handlers['keys:list'](undefined)) // the window shows the key before deleting it
+    valueOf(await w.app.services.handlers['keys:list']({ accountId: w.accountId })) // the window shows the key before deleting it
     w.traffic.reset()
 
     if (c.id === '404-delete') {
@@ -650,13 +658,18 @@ describe.each(CASES)('fault: $label', (c) => {
       expect(other.status).toBe(200)
       const start = Date.now()
       const logged = sandbox.requests.length
-      const result = valueOf(await within(w.app.services.handlers['keys:delete']({ id: target.id }), maxAnswerMs(c), 'delete'))
-      expect(result).toEqual({ id: target.id, alreadyGone: true, signedOut: false })
+      const result = valueOf(await within(w.app.services.handlers['keys:delete']({ accountId: w.accountId, id: target.id }), maxAnswerMs(c), 'delete'))
+      expect(result).toEqual({ accountId: w.accountId, id: target.id, alreadyGone: true, signedOut: false })
       expect(w.traffic.count('DELETE', new RegExp(`/${target.id}$`))).toBe(1)
       expect(sandbox.requests.slice(logged).filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([404])
-      expect(w.app.services.keys.cached()?.keys.some((k) => k.id === target.id)).toBe(false)
+      expect((await w.app.services.keys.cached(w.accountId))?.keys.some((k) => k.id === target.id)).toBe(false)
       // Still usable: another delete works normally.
-      expect(valueOf(await w.app.services.handlers['keys:delete']({ id: second.id }))).toEqual({ id: second.id, alreadyGone: false, signedOut: false })
+      expect(valueOf(await w.app.services.handlers['keys:delete']({ accountId: w.accountId, id: second.id }))).toEqual({
+        accountId: w.accountId,
+        id: second.id,
+        alreadyGone: false,
+        signedOut: false
+      })
       record(c.id, 'delete', {
         applicable: true,
         kind: 'ok',
@@ -676,7 +689,7 @@ describe.each(CASES)('fault: $label', (c) => {
 
     const start = Date.now()
     let remove = await inject(c, 'delete', c.persistentFault ?? c.fault)
-    const result = await within(w.app.services.handlers['keys:delete']({ id: target.id }), maxAnswerMs(c), 'delete')
+    const result = await within(w.app.services.handlers['keys:delete']({ accountId: w.accountId, id: target.id }), maxAnswerMs(c), 'delete')
     const answeredInMs = Date.now() - start
     const error = expectError(result, c.readKind, c.readMessage)
     const requestsSent = w.traffic.count('DELETE')
@@ -693,7 +706,7 @@ describe.each(CASES)('fault: $label', (c) => {
       signedOut = true
     } else {
       // Not claimed as deleted: the cached list still has it until the server says otherwise.
-      expect(w.app.services.keys.cached()?.keys.some((k) => k.id === target.id)).toBe(true)
+      expect((await w.app.services.keys.cached(w.accountId))?.keys.some((k) => k.id === target.id)).toBe(true)
     }
     await remove()
     if (signedOut) await signInAgain(w)
@@ -705,8 +718,8 @@ describe.each(CASES)('fault: $label', (c) => {
     if (c.retried) {
       remove = await inject(c, 'delete', c.fault)
       recoverDuringBackoff(w.traffic, remove)
-      const recovered = valueOf(await within(w.app.services.handlers['keys:delete']({ id: second.id }), maxAnswerMs(c), 'delete (transient)'))
-      expect(recovered).toEqual({ id: second.id, alreadyGone: false, signedOut: false })
+      const recovered = valueOf(await within(w.app.services.handlers['keys:delete']({ accountId: w.accountId, id: second.id }), maxAnswerMs(c), 'delete (transient)'))
+      expect(recovered).toEqual({ accountId: w.accountId, id: second.id, alreadyGone: false, signedOut: false })
       recoveryRequests = w.traffic.count('DELETE')
       expect(recoveryRequests).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.maxAttempts)
       recoveredByItself = true
@@ -714,13 +727,13 @@ describe.each(CASES)('fault: $label', (c) => {
       await remove()
     }
     // Usable afterwards: deleting the first key again succeeds (it may already be gone).
-    const again = valueOf(await w.app.services.handlers['keys:delete']({ id: target.id }))
+    const again = valueOf(await w.app.services.handlers['keys:delete']({ accountId: w.accountId, id: target.id }))
     expect(again).toMatchObject({ id: target.id, alreadyGone: c.processed, signedOut: false })
-    if (!deletedSecond) valueOf(await w.app.services.handlers['keys:delete']({ id: second.id }))
+    if (!deletedSecond) valueOf(await w.app.services.handlers['keys:delete']({ accountId: w.accountId, id: second.id }))
     const remaining = sandbox.listKeysOf(w.token).map((k) => k.id)
     expect(remaining).not.toContain(target.id)
     expect(remaining).not.toContain(second.id)
-    const list = valueOf(await w.app.services.handlers['keys:list'](undefined))
+    const list = valueOf(await w.app.services.handlers['keys:list']({ accountId: w.accountId }))
     expect(list.keys.map((k) => k.id)).toEqual(remaining)
     record(c.id, 'delete', {
       applicable: true,
@@ -746,13 +759,14 @@ describe('Retry-After with real time (no stubbed sleep)', () => {
     app = await createTestApp({ client: options })
     const email = uniqueEmail('retry-after')
     const { token } = sandbox.createAccount({ name: 'Patient', email, totalBalance: 1 })
-    valueOf(await app.services.handlers['session:sign-in']({ baseUrl: sandbox.baseUrl, apiKey: token }))
+    valueOf(await app.services.handlers['accounts:add']({ baseUrl: sandbox.baseUrl, apiKey: token }))
+    const accountId = `${email} on ${sandbox.baseUrl}`
 
     for (const fault of [{ type: 'rate-limit', retryAfterSeconds: 1 }, { type: 'status', status: 503, headers: { 'Retry-After': '1' } }] as Fault[]) {
       traffic.reset()
       sandbox.faults.add({ method: 'GET', path: '/user/api-keys', times: 1, fault })
       const started = Date.now()
-      const list = valueOf(await app.services.handlers['keys:list'](undefined))
+      const list = valueOf(await app.services.handlers['keys:list']({ accountId }))
       const elapsed = Date.now() - started
       expect(list.fromCache).toBe(false)
       const gets = traffic.sent.filter((r) => r.method === 'GET')
@@ -776,24 +790,24 @@ describe('an HTML 404 page (a proxy, a CDN, or a base URL pointing at a web site
     const w = await world(direct, { signIn: true })
     sandbox.seedKeys(w.token, 1, 'Behind a proxy')
     const target = sandbox.listKeysOf(w.token).find((k) => k.name === 'Behind a proxy 1')!
-    valueOf(await w.app.services.handlers['keys:list'](undefined))
+    valueOf(await w.app.services.handlers['keys:list']({ accountId: w.accountId }))
     sandbox.faults.add({ method: 'DELETE', times: Infinity, fault: page404 })
-    const result = await w.app.services.handlers['keys:delete']({ id: target.id })
+    const result = await w.app.services.handlers['keys:delete']({ accountId: w.accountId, id: target.id })
     // Still on the server, so the app must not say it is gone, nor drop it from the list.
     expect(sandbox.listKeysOf(w.token).some((k) => k.id === target.id)).toBe(true)
     expect(result.ok, JSON.stringify(result)).toBe(false)
-    expect(w.app.services.keys.cached()?.keys.some((k) => k.id === target.id)).toBe(true)
+    expect((await w.app.services.keys.cached(w.accountId))?.keys.some((k) => k.id === target.id)).toBe(true)
   })
 
   it('a list or sign-in answered by an HTML 404 page says to check the API base URL', async () => {
     const w = await world(direct, { signIn: false })
     sandbox.faults.add({ method: 'GET', times: Infinity, fault: page404 })
-    const signIn = await w.app.services.handlers['session:sign-in']({ baseUrl: sandbox.baseUrl, apiKey: w.token })
+    const signIn = await w.app.services.handlers['accounts:add']({ baseUrl: sandbox.baseUrl, apiKey: w.token })
     expect(signIn).toMatchObject({ ok: false, error: { message: expect.stringMatching(/HTTP 404.*API base URL|API base URL.*HTTP 404/) } })
     sandbox.faults.clear()
-    valueOf(await w.app.services.handlers['session:sign-in']({ baseUrl: sandbox.baseUrl, apiKey: w.token }))
+    valueOf(await w.app.services.handlers['accounts:add']({ baseUrl: sandbox.baseUrl, apiKey: w.token }))
     sandbox.faults.add({ method: 'GET', times: Infinity, fault: page404 })
-    const list = await w.app.services.handlers['keys:list'](undefined)
+    const list = await w.app.services.handlers['keys:list']({ accountId: w.accountId })
     expect(list).toMatchObject({ ok: false, error: { message: expect.stringMatching(/HTTP 404.*API base URL|API base URL.*HTTP 404/) } })
   })
 })

@@ -124,8 +124,8 @@ describe.runIf(linux)('sign-in without a usable keychain stores nothing anywhere
     })
     // The server was asked (the key was verified), the app is not signed in, and nothing was kept.
     expect(meCalls() - before).toBe(1)
-    expect(run.report['view']).toEqual({ state: 'signed-out' })
-    expect(run.report['initial']).toMatchObject({ ok: true, value: { session: { state: 'signed-out' }, cachedKeys: null, pendingTokens: [] } })
+    expect(run.report['accounts']).toEqual([])
+    expect(run.report['initial']).toMatchObject({ ok: true, value: { accounts: [], cachedKeys: null, pendingTokens: [] } })
     const scanned = await expectNoSecretAnywhere(run)
     observed.push({ keyring: 'no-bus', scenario: 'sign-in', outcome: { answer: run.report['signIn'], scanned } })
   })
@@ -137,7 +137,7 @@ describe.runIf(linux)('sign-in without a usable keychain stores nothing anywhere
       ok: false,
       error: { kind: 'keychain_unavailable', message: expect.stringMatching(/collection\/login.*create or unlock the “Login” keyring/) }
     })
-    expect(run.report['view']).toEqual({ state: 'signed-out' })
+    expect(run.report['accounts']).toEqual([])
     const scanned = await expectNoSecretAnywhere(run)
     observed.push({ keyring: 'no-login-collection', scenario: 'sign-in', outcome: { answer: run.report['signIn'], scanned } })
   })
@@ -152,7 +152,7 @@ describe.runIf(linux)('sign-in without a usable keychain stores nothing anywhere
         message: expect.stringMatching(/^The system keyring is locked \(Cannot create an item in a locked collection\)\. Unlock it .* and try again\.$/)
       }
     })
-    expect(run.report['view']).toEqual({ state: 'signed-out' })
+    expect(run.report['accounts']).toEqual([])
     const scanned = await expectNoSecretAnywhere(run)
     observed.push({ keyring: 'locked', scenario: 'sign-in', outcome: { answer: run.report['signIn'], scanned } })
   })
@@ -163,7 +163,7 @@ describe.runIf(linux)('a keyring locked while signed in', () => {
   it('at start-up: a locked keyring is not taken for a deleted credential, and the account is kept', async () => {
     const run = await runScenario('unlocked', 'locked-restore')
     expect(run.report['crashed']).toBeUndefined()
-    expect(run.report['signIn']).toMatchObject({ ok: true, value: { state: 'signed-in' } })
+    expect(run.report['signIn']).toMatchObject({ ok: true, value: { account: { status: 'ready' } } })
     // The credential really is still in the keyring (seen once it is unlocked again).
     expect(run.report['keychainAfterUnlock']).toEqual([expect.objectContaining({ isTheCredential: true })])
     observed.push({ keyring: 'locked', scenario: 'restore at start-up', outcome: { restore: run.report['restore'], initial: run.report['initialAfterRestore'], scanned: await expectNoSecretAnywhere(run) } })
@@ -171,22 +171,25 @@ describe.runIf(linux)('a keyring locked while signed in', () => {
     // What the person is told must be the truth: the keyring is locked, not "the key is gone".
     expect(said).not.toContain('no longer in the system keychain')
     expect(said).toMatch(/locked/i)
-    // And the account stays known, so unlocking and retrying restores it (and sign-out can still remove it).
-    expect(run.report['initialAfterRestore']).toMatchObject({ ok: true, value: { session: { state: 'signed-in' } } })
+    // The account stays known, marked "keychain locked" (not "needs sign-in"), so unlocking and
+    // retrying restores it (and sign-out can still remove it).
+    expect(run.report['restore']).toMatchObject({ ok: false, error: { kind: 'keychain_unavailable' } })
+    expect(run.report['accountsAfterRestore']).toMatchObject([{ status: 'keychain-locked', problem: { kind: 'keychain_unavailable' } }])
+    expect(run.report['initialAfterRestore']).toMatchObject({ ok: true, value: { accounts: [{ status: 'keychain-locked' }] } })
   })
 
   it('at sign-out: never reports signed out while the credential stays in the keyring', async () => {
     const run = await runScenario('unlocked', 'locked-sign-out')
     expect(run.report['crashed']).toBeUndefined()
-    expect(run.report['signIn']).toMatchObject({ ok: true, value: { state: 'signed-in' } })
+    expect(run.report['signIn']).toMatchObject({ ok: true, value: { account: { status: 'ready' } } })
     const stillStored = (run.report['keychainAfterUnlock'] as Array<{ isTheCredential: boolean }>).some((entry) => entry.isTheCredential)
     observed.push({ keyring: 'locked', scenario: 'sign-out', outcome: { signOut: run.report['signOut'], credentialStillInKeyring: stillStored, scanned: await expectNoSecretAnywhere(run) } })
     if (stillStored) {
       // Honest failure: the keyring is locked, the person is told to unlock it, and stays signed in.
       expect(run.report['signOut']).toMatchObject({ ok: false, error: { kind: 'keychain_unavailable', message: expect.stringMatching(/locked.*Unlock/) } })
-      expect(run.report['viewAfterSignOut']).toMatchObject({ state: 'signed-in' })
+      expect(run.report['accountsAfterSignOut']).toMatchObject([{ status: 'ready' }])
     } else {
-      expect(run.report['signOut']).toEqual({ ok: true, value: { state: 'signed-out' } })
+      expect(run.report['signOut']).toEqual({ ok: true, value: [] })
     }
   })
 })
@@ -199,7 +202,7 @@ describe.runIf(linux)('the keychain module as the app loads it outside vitest', 
     const run = await runScenario('unlocked', 'sign-in', 'app')
     expect(run.report['crashed']).toBeUndefined()
     observed.push({ keyring: 'unlocked', scenario: 'sign-in (keytar loaded as the app loads it)', outcome: { answer: run.report['signIn'], scanned: await expectNoSecretAnywhere(run) } })
-    expect(run.report['signIn']).toMatchObject({ ok: true, value: { state: 'signed-in', verified: true } })
+    expect(run.report['signIn']).toMatchObject({ ok: true, value: { account: { status: 'ready', verified: true } } })
     expect(run.report['keychain']).toEqual([expect.objectContaining({ isTheCredential: true })])
   })
 })

@@ -26,6 +26,7 @@ const HEAP_GROWTH_LIMIT = 20 * 1024 * 1024
 let sandbox: SandboxServer
 let app: TestApp
 let token: string
+let accountId: string
 
 const heapAfterGc = (): number => {
   gc()
@@ -48,7 +49,7 @@ beforeAll(async () => {
   app = await createTestApp({ client: { timeoutMs: 15_000, sleep: async () => undefined } })
   token = sandbox.createAccount({ name: 'Many Keys', email: uniqueEmail('load'), totalBalance: 1000 }).token
   sandbox.seedKeys(token, SEEDED, 'Load key')
-  valueOf(await app.services.handlers['session:sign-in']({ baseUrl: sandbox.baseUrl, apiKey: token }))
+  accountId = valueOf(await app.services.handlers['accounts:add']({ baseUrl: sandbox.baseUrl, apiKey: token })).account.id
 })
 afterAll(async () => {
   await app.dispose()
@@ -64,7 +65,7 @@ describe(`load: ${SEEDED.toLocaleString('en-US')} keys, ${CREATES} creates and $
 
     // The big list.
     let started = performance.now()
-    const listResult = await h['keys:list'](undefined)
+    const listResult = await h['keys:list']({ accountId })
     const listMs = Math.round(performance.now() - started)
     const list = valueOf(listResult)
     samplePeak()
@@ -79,8 +80,8 @@ describe(`load: ${SEEDED.toLocaleString('en-US')} keys, ${CREATES} creates and $
     started = performance.now()
     const createdIds: number[] = []
     for (let i = 0; i < CREATES; i++) {
-      const created = valueOf(await h['keys:create']({ name: `Load create ${i + 1}`, requestId: `load-create-${i + 1}-${process.pid}` }))
-      expect(created.idConfirmed).toBe(true)
+      const created = valueOf(await h['keys:create']({ accountId, name: `Load create ${i + 1}`, requestId: `load-create-${i + 1}-${process.pid}` }))
+      expect(created.key).toMatchObject({ name: `Load create ${i + 1}`, unconfirmed: true })
       createdIds.push(created.key!.id)
       valueOf(await h['token:confirm-saved']({ pendingId: created.pendingId }))
       if (i % 10 === 9) heapSamples.push(heapAfterGc())
@@ -93,7 +94,7 @@ describe(`load: ${SEEDED.toLocaleString('en-US')} keys, ${CREATES} creates and $
     const victims = Array.from({ length: DELETES }, (_, i) => seeded[Math.floor((i * seeded.length) / DELETES)]!.id)
     started = performance.now()
     for (const [i, id] of victims.entries()) {
-      expect(valueOf(await h['keys:delete']({ id }))).toEqual({ id, alreadyGone: false, signedOut: false })
+      expect(valueOf(await h['keys:delete']({ accountId, id }))).toEqual({ accountId, id, alreadyGone: false, signedOut: false })
       if (i % 10 === 9) heapSamples.push(heapAfterGc())
       samplePeak()
     }
@@ -107,11 +108,11 @@ describe(`load: ${SEEDED.toLocaleString('en-US')} keys, ${CREATES} creates and $
     expect(during.every((r) => r.status !== null && r.status < 300)).toBe(true)
 
     // Afterwards: the fresh list and the cached list are exactly the server's.
-    const final = valueOf(await h['keys:list'](undefined))
+    const final = valueOf(await h['keys:list']({ accountId }))
     const expected = serverList()
     expect(expected).toHaveLength(SEEDED + 1 + CREATES - DELETES)
     expect(shown(final)).toEqual(expected)
-    expect(shown(valueOf(await h['keys:get-cached'](undefined)))).toEqual(expected)
+    expect(shown(valueOf(await h['keys:get-cached']({ accountId })))).toEqual(expected)
     // The initial state carries only the newest screenful of that cache, and its full size.
     const initial = valueOf(await h['app:get-initial-state'](undefined))
     expect(initial.cachedKeyCount).toBe(expected.length)

@@ -46,8 +46,26 @@ export async function call(sandbox: SandboxServer, method: string, path: string,
   return { status: response.status, headers: response.headers, text, body: parsed };
 }
 
-export const TOKEN_FORMAT = /^\d+\|[A-Za-z0-9]{40}$/;
+/** Sanctum 2 to 3.2: `<id>|` + 40 letters and digits. */
+export const SANCTUM_2_TOKEN = /^\d+\|[A-Za-z0-9]{40}$/;
+/** Sanctum 3.3+ and 4: the 40 characters are followed by their crc32b (8 lowercase hex digits). */
+export const SANCTUM_4_TOKEN = /^\d+\|[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+/** The format of a default sandbox (Laravel 10, Sanctum 4). */
+export const TOKEN_FORMAT = SANCTUM_4_TOKEN;
 export const LARAVEL_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/**
+ * CRC-32 (ISO-HDLC, what PHP's hash('crc32b') computes) written out bit by bit, so the tests do
+ * not check the sandbox's checksum with the same zlib call that made it.
+ */
+export function referenceCrc32b(text: string): string {
+  let crc = 0xffffffff;
+  for (const byte of Buffer.from(text, 'utf8')) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return ((crc ^ 0xffffffff) >>> 0).toString(16).padStart(8, '0');
+}
 
 /** Creates a key through the API and returns its token. */
 export async function createKey(sandbox: SandboxServer, name: string, token?: string): Promise<string> {

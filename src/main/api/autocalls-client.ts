@@ -2,17 +2,19 @@
  * The Autocalls REST client. Lives in main only: it is the one place that holds the bearer
  * credential while talking to the API. Every answer is validated; every failure is an ApiError.
  */
-import type { z } from 'zod'
 import type { ApiKey, UserProfile } from '../../shared/domain'
 import { redact } from '../support/redact'
 import { ApiError } from './api-error'
 import {
-  apiKeyListSchema,
-  createdKeySchema,
   messageSchema,
+  readCreatedKey,
+  readerOf,
+  readKeyList,
+  readUserProfile,
+  ShapeError,
   tokenIdPrefix,
-  userProfileSchema,
-  validationErrorSchema
+  validationErrorSchema,
+  type Reader
 } from './response-schemas'
 import { DEFAULT_RETRY_POLICY, parseRetryAfterMs, retryDelayMs, type RetryPolicy } from './retry-policy'
 import { transportError } from './transport-errors'
@@ -29,6 +31,8 @@ export interface AutocallsClientOptions {
   fetch?: typeof fetch
   sleep?: (ms: number) => Promise<void>
   random?: () => number
+  /** Told about every HTTP answer, 429s included (rate-limit headers, status). */
+  onResponse?: (observation: ResponseObservation) => void
 }
 
 export interface CreatedKey {
@@ -37,6 +41,15 @@ export interface CreatedKey {
   createdAt: string
   /** The id from the token's `<id>|` prefix, if it has one. */
   idHint: number | null
+}
+
+/** Every HTTP answer (interactive or not), for the per-account rate-limit pacing. */
+export interface ResponseObservation {
+  method: string
+  status: number
+  headers: Headers
+  /** When the request was sent (epoch ms). */
+  sentAt: number
 }
 
 interface RawResponse {
@@ -58,6 +71,7 @@ export class AutocallsClient {
   readonly #fetch: typeof fetch
   readonly #sleep: (ms: number) => Promise<void>
   readonly #random: () => number
+  readonly #onResponse: ((observation: ResponseObservation) => void) | undefined
 
   constructor(options: AutocallsClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '')
@@ -67,24 +81,27 @@ export class AutocallsClient {
     this.#fetch = options.fetch ?? globalThis.fetch
     this.#sleep = options.sleep ?? sleepReal
     this.#random = options.random ?? Math.random
+    this.#onResponse = options.onResponse
   }
 
   /** `GET /user/me`: verifies the credential and says who it belongs to. */
   async getMe(): Promise<UserProfile> {
-    const { value } = await this.#request('GET', '/user/me', userProfileSchema)
+    const { value } = await this.#request('GET', '/user/me', readUserProfile)
     return value
   }
 
   /** `GET /user/api-keys`. */
   async listKeys(): Promise<ApiKey[]> {
-    const { value } = await this.#request('GET', '/user/api-keys', apiKeyListSchema)
+    const { value } = await this.#request('GET', '/user/api-keys', readKeyList)
     return value
   }
 
   /** `POST /user/api-keys`. Never retried: a second POST could create a second key. */
   async createKey(name: string): Promise<CreatedKey> {
-    const { value } = await this.#request('POST', '/user/api-keys', createdKeySchema, { name })
-    return { ...value, idHint: tokenIdPrefix(value.token) }
+    const sentAt = new Date()
+    const { value } = await this.#request('POST', '/user/api-keys', readCreatedKey, { name })
+    // The token is all that matters now: a missing name or date falls back to what we know.
+    return { token: value.token, name: value.name ?? name, createdAt: value.createdAt ?? sentAt.toISOString(), idHint: tokenIdPrefix(value.token) }
   }
 
   /**
@@ -94,7 +111,7 @@ export class AutocallsClient {
   async deleteKey(id: number): Promise<{ alreadyGone: boolean }> {
     let attempts = 0
     try {
-      await this.#request('DELETE', `/user/api-keys/${id}`, messageSchema, undefined, (n) => (attempts = n))
+      await this.#request('DELETE', `/user/api-keys/${id}`, readMessage, undefined, (n) => (attempts = n))
       return { alreadyGone: false }
     } catch (error) {
       if (error instanceof ApiError && error.kind === 'not_found') return { alreadyGone: attempts <= 1 }
@@ -102,20 +119,20 @@ export class AutocallsClient {
     }
   }
 
-  async #request<S extends z.ZodType>(
+  async #request<T>(
     method: Method,
     path: string,
-    schema: S,
+    reader: Reader<T>,
     body?: unknown,
     onAttempt?: (attempt: number) => void
-  ): Promise<{ value: z.output<S>; attempts: number }> {
+  ): Promise<{ value: T; attempts: number }> {
     const idempotent = method !== 'POST'
     for (let attempt = 1; ; attempt++) {
       onAttempt?.(attempt)
       try {
         const response = await this.#send(method, path, body)
         if (response.status >= 200 && response.status < 300) {
-          return { value: this.#parse(response, schema), attempts: attempt }
+          return { value: this.#parse(response, reader), attempts: attempt }
         }
         throw this.#httpError(response)
       } catch (error) {
@@ -135,6 +152,7 @@ export class AutocallsClient {
     }
     if (body !== undefined) headers['Content-Type'] = 'application/json'
     const signal = AbortSignal.timeout(this.timeoutMs)
+    const sentAt = Date.now()
     try {
       const response = await this.#fetch(`${this.baseUrl}${path}`, {
         method,
@@ -143,6 +161,7 @@ export class AutocallsClient {
         signal,
         redirect: 'error'
       })
+      this.#onResponse?.({ method, status: response.status, headers: response.headers, sentAt })
       // Reading the body is under the same timeout: a server may stall half-way.
       return { status: response.status, headers: response.headers, body: await response.text() }
     } catch (error) {
@@ -150,17 +169,17 @@ export class AutocallsClient {
     }
   }
 
-  #parse<S extends z.ZodType>(response: RawResponse, schema: S): z.output<S> {
+  #parse<T>(response: RawResponse, reader: Reader<T>): T {
     const json = parseJson(response.body)
     if (json === undefined) {
       throw this.#badResponse(`The server's answer was not JSON (HTTP ${response.status}, ${contentType(response)}).`)
     }
-    const parsed = schema.safeParse(json)
-    if (!parsed.success) {
-      const where = parsed.error.issues[0]?.path.join('.') || 'the top level'
-      throw this.#badResponse(`The server's answer did not have the expected shape (problem at ${where}).`)
+    try {
+      return reader(json)
+    } catch (error) {
+      if (!(error instanceof ShapeError)) throw error
+      throw this.#badResponse(`The server's answer did not have the expected shape (${error.message}).`)
     }
-    return parsed.data
   }
 
   #httpError(response: RawResponse): ApiError {
@@ -176,20 +195,25 @@ export class AutocallsClient {
       })
     }
     if (status === 404) {
-      // Only the API's own JSON 404 means "no such key". An HTML or empty 404 comes from a proxy or
-      // a wrong base URL, and must never be taken as "already deleted".
-      if (serverMessage !== undefined) return new ApiError({ ...base, kind: 'not_found', message: serverMessage })
-      return this.#badResponse(`The server answered HTTP 404 without the API's JSON error (${contentType(response)}).`, status)
+      // Only the API's own JSON 404 means "no such key". An HTML or empty 404 (Laravel 8's unknown
+      // route), or Laravel 9+'s "The route … could not be found.", comes from a proxy or a wrong
+      // base URL, and must never be taken as "already deleted".
+      if (serverMessage !== undefined && !ROUTE_NOT_FOUND.test(serverMessage)) return new ApiError({ ...base, kind: 'not_found', message: serverMessage })
+      const said = serverMessage === undefined ? contentType(response) : `“${serverMessage}”`
+      return this.#badResponse(`The server answered HTTP 404 without the API's JSON error (${said}).`, status)
     }
     if (status === 422) {
       const validation = validationErrorSchema.safeParse(json)
       const fieldErrors = validation.success
         ? Object.fromEntries(Object.entries(validation.data.errors).map(([field, list]) => [field, list.map((m) => this.#clean(m) ?? '')]))
         : undefined
+      // Laravel 8's top-level message is always "The given data was invalid."; the field's own
+      // message says what is wrong, so it comes first (Laravel 9+ repeats it at the top anyway).
+      const firstFieldMessage = fieldErrors ? Object.values(fieldErrors).flat().find((message) => message !== '') : undefined
       return new ApiError({
         ...base,
         kind: 'validation',
-        message: serverMessage ?? 'The server did not accept the request.',
+        message: firstFieldMessage ?? serverMessage ?? 'The server did not accept the request.',
         ...(fieldErrors ? { fieldErrors } : {})
       })
     }
@@ -245,6 +269,11 @@ export class AutocallsClient {
 }
 
 const seconds = (count: number): string => `${count} second${count === 1 ? '' : 's'}`
+
+const readMessage = readerOf(messageSchema)
+
+/** Laravel 9+'s answer for a route that does not exist (with APP_DEBUG off too). */
+const ROUTE_NOT_FOUND = /^The route .* could not be found\.$/
 
 const isRetryable = (error: ApiError): boolean =>
   error.kind === 'network' || error.kind === 'timeout' || error.kind === 'rate_limited' || error.kind === 'server'

@@ -1,7 +1,7 @@
 /**
  * The native application menu and the About panel, as plain data.
  *
- * The app's own shortcuts (new key, refresh, find) are handled by the page's keydown listener,
+ * The app's own shortcuts (new key, refresh, find, accounts) are handled by the page's keydown listener,
  * which is also what runs in the browser preview. The menu only displays them and sends the
  * command when the item is clicked:
  * - on Windows and Linux `registerAccelerator: false` keeps the shortcut from being registered at
@@ -15,32 +15,58 @@ import type { MenuCommand } from '../../shared/domain'
 import { WEBSITE_URL } from './app-identity'
 
 /** Shown in the menu; the renderer binds the same keys (Ctrl on Windows/Linux, Cmd on macOS). */
-export const MENU_ACCELERATORS: Readonly<Record<MenuCommand, string>> = Object.freeze({
+export const MENU_ACCELERATORS: Readonly<Partial<Record<Exclude<MenuCommand, 'show-account'>, string>>> = Object.freeze({
   'new-key': 'CmdOrCtrl+N',
   refresh: 'CmdOrCtrl+R',
-  find: 'CmdOrCtrl+F'
+  find: 'CmdOrCtrl+F',
+  'show-overview': 'CmdOrCtrl+Shift+A'
 })
+
+/** Ctrl/Cmd+1 … 9 show the first nine accounts. */
+export const ACCOUNT_SHORTCUT_COUNT = 9
+
+/** An account as the Accounts menu lists it. */
+export interface MenuAccount {
+  id: string
+  label: string
+  shown: boolean
+}
 
 export interface MenuTemplateOptions {
   platform: NodeJS.Platform
   appName: string
   /** Development builds get force-reload and DevTools. */
   isPackaged: boolean
+  /** Every account, in the switcher's order. */
+  accounts: readonly MenuAccount[]
   /** Sends `event:menu-command` to the window. */
-  send: (command: MenuCommand) => void
+  send: (command: MenuCommand, accountId?: string) => void
   openDocs: () => void
 }
 
 export function buildMenuTemplate(options: MenuTemplateOptions): MenuItemConstructorOptions[] {
   const isMac = options.platform === 'darwin'
-  const command = (id: MenuCommand, label: string): MenuItemConstructorOptions => ({
-    id,
-    label,
-    accelerator: MENU_ACCELERATORS[id],
-    registerAccelerator: false,
+  const command = (id: Exclude<MenuCommand, 'show-account'>, label: string): MenuItemConstructorOptions => {
+    const accelerator = MENU_ACCELERATORS[id]
+    return {
+      id,
+      label,
+      ...(accelerator ? { accelerator, registerAccelerator: false } : {}),
+      click: (_item, _window, event: KeyboardEvent) => {
+        if (event?.triggeredByAccelerator) return
+        options.send(id)
+      }
+    }
+  }
+  const accountItem = (account: MenuAccount, index: number): MenuItemConstructorOptions => ({
+    id: `account-${index + 1}`,
+    label: account.label,
+    type: 'radio',
+    checked: account.shown,
+    ...(index < ACCOUNT_SHORTCUT_COUNT ? { accelerator: `CmdOrCtrl+${index + 1}`, registerAccelerator: false } : {}),
     click: (_item, _window, event: KeyboardEvent) => {
       if (event?.triggeredByAccelerator) return
-      options.send(id)
+      options.send('show-account', account.id)
     }
   })
 
@@ -92,6 +118,15 @@ export function buildMenuTemplate(options: MenuTemplateOptions): MenuItemConstru
       { role: 'togglefullscreen' }
     ]
   }
+  const accountsMenu: MenuItemConstructorOptions = {
+    label: 'Accounts',
+    submenu: [
+      ...options.accounts.map(accountItem),
+      ...(options.accounts.length > 0 ? [{ type: 'separator' } as const] : []),
+      command('show-overview', 'All Accounts'),
+      command('add-account', 'Add Account…')
+    ]
+  }
   const windowMenu: MenuItemConstructorOptions = { role: 'windowMenu' }
   const helpMenu: MenuItemConstructorOptions = {
     role: 'help',
@@ -100,7 +135,7 @@ export function buildMenuTemplate(options: MenuTemplateOptions): MenuItemConstru
       ...(isMac ? [] : [{ type: 'separator' } as const, { role: 'about' } as const])
     ]
   }
-  return [...(isMac ? [appMenu] : []), fileMenu, editMenu, viewMenu, windowMenu, helpMenu]
+  return [...(isMac ? [appMenu] : []), fileMenu, editMenu, viewMenu, accountsMenu, windowMenu, helpMenu]
 }
 
 export interface AboutInput {

@@ -4,5 +4,3 @@ import type { EventChannel, EventPayload } from '../../shared/ipc-contract'
 export interface EventSink {
   emit<E extends EventChannel>(channel: E, payload: EventPayload<E>): void
 }
-
-export const silentEvents: EventSink = { emit: () => undefined }

@@ -5,12 +5,12 @@
 import { INITIAL_CACHED_KEYS, type Preferences } from '../../shared/domain'
 import { fail, ok, type Result } from '../../shared/errors'
 import { INVOKE_CHANNELS, type InvokeChannel, type RequestOf, type ResponseOf } from '../../shared/ipc-contract'
+import type { AccountsService } from '../accounts/accounts-service'
 import type { SecureClipboard } from '../clipboard/secure-clipboard'
 import { isAllowedExternalUrl } from '../security/external-links'
 import { toAppError, UserFacingError } from '../services/app-error'
 import type { KeysService } from '../services/keys-service'
 import type { PendingTokens } from '../services/pending-tokens'
-import type { SessionService } from '../services/session-service'
 import type { AppStateStore } from '../storage/app-state-store'
 import { describeIssues, requestSchemas } from './request-schemas'
 
@@ -18,7 +18,7 @@ export type IpcHandler<C extends InvokeChannel> = (request: unknown) => Promise<
 export type IpcHandlers = { [C in InvokeChannel]: IpcHandler<C> }
 
 export interface HandlerDeps {
-  session: SessionService
+  accounts: AccountsService
   keys: KeysService
   pending: PendingTokens
   clipboard: SecureClipboard
@@ -29,24 +29,37 @@ export interface HandlerDeps {
 type Implementations = { [C in InvokeChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> }
 
 export function createHandlers(deps: HandlerDeps): IpcHandlers {
-  const { session, keys, pending, clipboard, state } = deps
+  const { accounts, keys, pending, clipboard, state } = deps
 
   const implementations: Implementations = {
-    'app:get-initial-state': async () => ({
-      session: session.view(),
-      cachedKeys: keys.cached(INITIAL_CACHED_KEYS),
-      cachedKeyCount: keys.cachedCount(),
-      preferences: state.state.preferences,
-      pendingTokens: pending.list()
-    }),
-    'session:restore': () => session.restore(),
-    'session:sign-in': ({ baseUrl, apiKey }) => session.signIn(baseUrl, apiKey),
-    'session:start-sandbox': () => session.startSandbox(),
-    'session:sign-out': () => session.signOut(),
-    'keys:list': () => keys.list(),
-    'keys:get-cached': async () => keys.cached(),
-    'keys:create': ({ name, requestId }) => keys.create(name, requestId),
-    'keys:delete': ({ id }) => keys.delete(id),
+    'app:get-initial-state': async () => {
+      const shownAccountId = accounts.shownAccountId()
+      const [cachedKeys, cachedKeyCount] = shownAccountId
+        ? await Promise.all([keys.cached(shownAccountId, INITIAL_CACHED_KEYS), keys.cachedCount(shownAccountId)])
+        : [null, 0]
+      return {
+        accounts: accounts.list(),
+        shownAccountId,
+        cachedKeys,
+        cachedKeyCount,
+        preferences: state.state.preferences,
+        pendingTokens: pending.list()
+      }
+    },
+    'accounts:list': () => accounts.reload(),
+    'accounts:add': ({ baseUrl, apiKey }) => accounts.add(baseUrl, apiKey),
+    'accounts:add-sandbox': () => accounts.addSandbox(),
+    'accounts:remove': ({ accountId }) => accounts.remove(accountId),
+    'accounts:remove-all': () => accounts.removeAll(),
+    'accounts:show': async ({ accountId }) => {
+      await accounts.show(accountId)
+      return null
+    },
+    'accounts:refresh-all': () => accounts.refreshAll(),
+    'keys:list': ({ accountId }) => keys.list(accountId),
+    'keys:get-cached': ({ accountId }) => keys.cached(accountId),
+    'keys:create': ({ accountId, name, requestId }) => keys.create(accountId, name, requestId),
+    'keys:delete': ({ accountId, id }) => keys.delete(accountId, id),
     'token:list-pending': async () => pending.list(),
     'token:copy': async ({ pendingId }) => {
       const held = pending.get(pendingId)
@@ -62,7 +75,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     'preferences:update': async (changes) => {
       const next: Preferences = { ...state.state.preferences, ...stripUndefined(changes) }
       await state.update((draft) => {
-        draft.preferences = next
+        draft.preferences = { ...draft.preferences, ...stripUndefined(changes) }
       })
       return next
     },

@@ -8,24 +8,31 @@ import type { InvokeChannel, RequestOf } from '../../shared/ipc-contract'
 
 // Channels without a request accept nothing else: a stray payload is a sign of a confused caller.
 const none = z.union([z.undefined(), z.null()]).transform(() => undefined)
+/** An account id is "<email> on <base URL>"; main then checks that such an account exists. */
+const accountId = z.string().min(1).max(2400)
+const account = z.strictObject({ accountId })
 
 export const requestSchemas = {
   'app:get-initial-state': none,
-  'session:restore': none,
-  'session:sign-in': z.strictObject({
+  'accounts:list': none,
+  'accounts:add': z.strictObject({
     baseUrl: z.string().max(2048),
     apiKey: z.string().max(4096)
   }),
-  'session:start-sandbox': none,
-  'session:sign-out': none,
-  'keys:list': none,
-  'keys:get-cached': none,
+  'accounts:add-sandbox': none,
+  'accounts:remove': account,
+  'accounts:remove-all': none,
+  'accounts:show': account,
+  'accounts:refresh-all': none,
+  'keys:list': account,
+  'keys:get-cached': account,
   'keys:create': z.strictObject({
+    accountId,
     // The 255-character rule is the key service's (with a friendly message); this only bounds size.
     name: z.string().max(4096),
     requestId: z.string().min(8).max(128)
   }),
-  'keys:delete': z.strictObject({ id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }),
+  'keys:delete': z.strictObject({ accountId, id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }),
   'token:list-pending': none,
   'token:copy': z.strictObject({ pendingId: z.uuid() }),
   'token:confirm-saved': z.strictObject({ pendingId: z.uuid() }),

@@ -34,15 +34,9 @@ export class PendingTokens {
     this.#clearTimer = options.clearTimer ?? ((timer) => clearTimeout(timer as NodeJS.Timeout))
   }
 
-  add(token: string, keyName: string, keyId: number | null): PendingTokenView {
+  add(input: Omit<PendingTokenView, 'pendingId' | 'expiresAt'>): PendingTokenView {
     const pendingId = randomUUID()
-    const view: PendingTokenView = {
-      pendingId,
-      token,
-      keyName,
-      keyId,
-      expiresAt: new Date(this.#now() + this.ttlMs).toISOString()
-    }
+    const view: PendingTokenView = { pendingId, ...input, expiresAt: new Date(this.#now() + this.ttlMs).toISOString() }
     const timer = this.#setTimer(() => this.wipe(pendingId), this.ttlMs)
     timer.unref?.()
     this.#entries.set(pendingId, { view, timer })

@@ -3,6 +3,7 @@
  * Service on Linux) through keytar. keytar is loaded lazily so start-up does not pay for it.
  * There is no fallback: without a keychain nothing is stored, and the error says why.
  */
+import { createRequire } from 'node:module'
 import { KeychainUnavailableError, type SecretStore } from './secret-store'
 
 type Keytar = typeof import('keytar')
@@ -88,15 +89,18 @@ export class KeychainVault implements SecretStore {
   }
 }
 
+/**
+ * keytar is a CommonJS native module: `require` loads it whole, from node_modules or from the
+ * unpacked asar of a packaged app. The main bundle is CommonJS, so `require` is there; under an
+ * ES module runner (vitest) one is made for this file.
+ */
 async function loadKeytarModule(): Promise<Keytar> {
-  const loaded = (await import('keytar')) as Partial<Keytar> & { default?: Keytar }
-  // keytar is CommonJS: Node's ESM loader may expose only some of its functions by name, so
-  // prefer the full module object on `default` whenever there is one.
-  const keytar = loaded.default ?? (loaded as Keytar)
+  const load = typeof require === 'function' ? require : createRequire(import.meta.url)
+  const keytar = load('keytar') as Partial<Keytar>
   if (typeof keytar.setPassword !== 'function' || typeof keytar.findCredentials !== 'function') {
     throw new Error('the keytar module does not have the expected functions')
   }
-  return keytar
+  return keytar as Keytar
 }
 
 function explain(platform: NodeJS.Platform, error: unknown): string {

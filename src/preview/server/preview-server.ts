@@ -10,6 +10,7 @@
  * refused. A development and test tool: nothing here is part of the packaged app.
  */
 import { mimeTypeFor } from '../../main/electron/app-protocol'
+import { CSP_DIRECTIVES } from '../../main/electron/csp'
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -35,17 +36,14 @@ export { RecordingClipboard, RecordingShell } from './stand-ins'
 export const PREVIEW_HOST = '127.0.0.1'
 /** Largest invoke body accepted (the handlers' payloads are tiny). */
 export const MAX_INVOKE_BODY_BYTES = 1024 * 1024
-/** Same policy as the app's window. */
-export const PREVIEW_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'"
-].join('; ')
+/**
+ * The app window's policy (src/main/electron/csp.ts), with one difference: the preview's stand-in
+ * for the preload talks to this server over HTTP and Server-Sent Events, so `connect-src` is
+ * 'self' where the app has 'none' (its IPC needs no network at all).
+ */
+export const PREVIEW_CSP = Object.entries({ ...CSP_DIRECTIVES, 'connect-src': ["'self'"] })
+  .map(([directive, sources]) => `${directive} ${sources.join(' ')}`)
+  .join('; ')
 
 /** Route names below `/p/<secret>/`; the browser bridge uses the same relative paths. */
 export const PREVIEW_ROUTES = {

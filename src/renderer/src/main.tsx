@@ -2,7 +2,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { BRIDGE_GLOBAL } from '../../shared/bridge-api'
-import { App } from './App'
+import { App, loadSignInScreen } from './App'
 import { ErrorBoundary } from './components/ErrorBoundary'
 import type { EarlyInitialState } from './store/app-store'
 import './styles.css'
@@ -32,7 +32,11 @@ if (api) {
   const request = api.app.getInitialState()
   const waited = new Promise<undefined>((resolve) => setTimeout(resolve, INITIAL_STATE_WAIT_MS))
   void Promise.race([request, waited]).then(
-    (answer) => render({ request, answer }),
+    (answer) => {
+      // No account yet: the first-run screen's code is on its way while React renders.
+      if (answer?.ok && answer.value.accounts.length === 0) void loadSignInScreen()
+      render({ request, answer })
+    },
     () => render({ request })
   )
 } else {

@@ -59,8 +59,8 @@ export async function prepareSignedInUserData(sandbox: SandboxServer, keys: numb
   const vault = new MemorySecretStore()
   const services = await openServices(userDataDir, vault)
   try {
-    unwrap(await services.handlers['session:sign-in']({ baseUrl: sandbox.baseUrl, apiKey: account.token }), 'sign-in')
-    const list = unwrap(await services.handlers['keys:list'](undefined), 'keys:list')
+    const added = unwrap(await services.handlers['accounts:add']({ baseUrl: sandbox.baseUrl, apiKey: account.token }), 'sign-in')
+    const list = unwrap(await services.handlers['keys:list']({ accountId: added.account.id }), 'keys:list')
     if (list.keys.length !== keys) throw new Error(`expected ${keys} keys in the list, got ${list.keys.length}`)
   } finally {
     await services.shutdown()

@@ -7,17 +7,18 @@
  *   server does; a transient fault recovers by itself, with no banner at all.
  * - A create under every fault: the dialog says what happened (under the field for a 422), no
  *   copy-once dialog, exactly one POST; when the key may exist the list is refreshed and shows it.
- * - 401 anywhere: back to sign-in with the reason.
+ * - 401 anywhere: that account's session ends ("needs sign-in", with the reason and "Sign in again").
  * What the window showed is written to test-results/reliability/fault-ui.json for the README.
  */
 import { NAME_TAKEN_422 } from '../../support/sandbox-fixture'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Fault } from '../../../src/sandbox/index'
+import { SHARED_MESSAGES } from '../../../src/shared/messages'
 import { startSwitchableProxy, type SwitchableProxy } from '../../reliability/support/switchable-proxy'
 import { writeResult } from '../../reliability/support/results'
 import { startE2eWorld, type E2eApp, type E2eWorld, type SandboxAccount } from '../support/app'
 import { cleanupKeychain, e2eVault } from '../support/env'
-import { copyOnceDialog, mainScreen, newKeyDialog, signIn, signInScreen, visibleKeyNames, waitForText, waitUntil } from '../support/ui'
+import { copyOnceDialog, mainScreen, newKeyDialog, signIn, switcherEntries, visibleKeyNames, waitForText, waitUntil } from '../support/ui'
 
 let world: E2eWorld
 let proxy: SwitchableProxy
@@ -187,15 +188,18 @@ describe('a refresh under each fault, through the window', () => {
     show('HTTP 503, twice, then fine (transient)', 'refresh', 'No banner: the third try succeeds; status “Updated just now”')
   })
 
-  it('HTTP 401: back to the sign-in screen with the reason, nothing kept', async () => {
+  it('HTTP 401: the account needs a new sign-in, with the reason; its credential is gone and no rows are shown', async () => {
     const screen = mainScreen(app.page)
     world.sandbox.faults.add({ method: 'GET', path: '/user/api-keys', fault: { type: 'unauthenticated' } })
     await screen.refresh.click()
-    const sign = signInScreen(app.page)
-    await sign.heading.waitFor({ timeout: 15_000 })
-    const reason = await waitForText(sign.alerts, /rejected by the server|not accepted/)
+    await screen.needsSignIn.waitFor({ timeout: 15_000 })
+    const reason = SHARED_MESSAGES.credentialRevoked
+    await waitForText(screen.needsSignIn, reason)
+    expect(await screen.signInAgain.isVisible()).toBe(true)
+    expect(await screen.table.count()).toBe(0)
+    expect((await switcherEntries(app.page))[0]).toContain('Needs sign-in')
     expect(await e2eVault().listAccounts()).toEqual([])
-    show('HTTP 401', 'refresh', `Back to the sign-in screen with “${reason}”; keychain entry removed`)
+    show('HTTP 401', 'refresh', `The account shows “Signed out of this account: ${reason}” with “Sign in again”; keychain entry removed`)
   })
 })
 

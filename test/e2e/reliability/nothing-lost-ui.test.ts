@@ -143,7 +143,8 @@ describe('double Enter and two windows', () => {
       await mainScreen(page).deleteButton('Seeded key 1').click()
       await deleteDialog(page).dialog.waitFor()
     }
-    world.sandbox.faults.add({ method: 'DELETE', fault: { type: 'latency', ms: 400 } })
+    // Long enough that both clicks land while the first DELETE is in flight, even on a loaded machine.
+    world.sandbox.faults.add({ method: 'DELETE', fault: { type: 'latency', ms: 1500 } })
     const since = world.sandbox.requests.length
     await Promise.all([deleteDialog(app.page).confirmDelete.click(), deleteDialog(other).confirmDelete.click()])
     for (const page of [app.page, other]) {

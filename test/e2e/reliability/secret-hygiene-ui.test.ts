@@ -15,7 +15,7 @@ import { writeResult } from '../../reliability/support/results'
 import { startE2eWorld, type E2eApp, type E2eWorld } from '../support/app'
 import { cleanupKeychain, e2eVault } from '../support/env'
 import { findSecretInPage } from '../support/secrets'
-import { copyOnceDialog, deleteDialog, mainScreen, newKeyDialog, signIn, signOutViaAccountMenu, visibleKeyNames, waitForText, waitUntil } from '../support/ui'
+import { copyOnceDialog, deleteDialog, mainScreen, newKeyDialog, signIn, signInScreen, signOut, visibleKeyNames, waitForText, waitUntil } from '../support/ui'
 
 let world: E2eWorld
 let app: E2eApp
@@ -58,7 +58,8 @@ beforeAll(async () => {
   await mainScreen(page).deleteButton('Staging').click()
   await deleteDialog(page).confirmDelete.click()
   await waitUntil(() => visibleKeyNames(page), (names) => !names.includes('Staging'), 'Staging deleted')
-  await signOutViaAccountMenu(page)
+  await signOut(page)
+  await signInScreen(page).heading.waitFor()
 
   for (const [label, value] of [['credential', credential], ...tokens.map((t) => [`token of ${t.name}`, t.token] as const)] as const) {
     for (const place of await findSecretInPage(page, secretPart(value))) pageFindings.push(`${label}: ${place}`)
@@ -94,7 +95,7 @@ describe('secret hygiene through the window (browser preview, Chromium)', () => 
   it('requests from the window: the credential only in the sign-in request it was typed into, no token at all', () => {
     const requests = app.preview.requestLog
     const withCredential = requests.filter((r) => r.json.includes(secretPart(credential)))
-    expect(withCredential.map((r) => r.channel)).toEqual(['session:sign-in'])
+    expect(withCredential.map((r) => r.channel)).toEqual(['accounts:add'])
     for (const { token } of tokens) expect(requests.filter((r) => r.json.includes(secretPart(token)))).toEqual([])
   })
 

@@ -47,12 +47,17 @@ export interface E2eApp {
 export interface E2eWorld {
   /** The sandbox the tests sign in to through "Advanced" → "API base URL". */
   sandbox: SandboxServer
+  /** Every sandbox of the world, `sandbox` first: more than one when asked for (`hosts`), each another host. */
+  hosts: SandboxServer[]
   browser: E2eBrowser
   keychainService: string
   /** Sandboxes started by "Try the sandbox" (newest last). */
   trySandboxes: SandboxServer[]
-  /** A new sandbox account; `keys` extra keys are seeded ("Seeded key 1".."N", one minute apart). */
-  newAccount(options?: { keys?: number; name?: string; totalBalance?: number; keyPrefix?: string }): SandboxAccount
+  /**
+   * A new sandbox account (on `host`, default `sandbox`); `keys` extra keys are seeded
+   * ("Seeded key 1".."N", one minute apart).
+   */
+  newAccount(options?: { keys?: number; name?: string; email?: string; totalBalance?: number; keyPrefix?: string; host?: SandboxServer }): SandboxAccount
   /** A fresh app: new userData folder, new preview server, a page on it showing the first screen. */
   freshApp(options?: Partial<Omit<PreviewServerOptions, 'userDataDir' | 'rendererDir'>>): Promise<E2eApp>
   /** Closes every app opened so far and returns the page problems they saw. */
@@ -62,6 +67,8 @@ export interface E2eWorld {
 
 export interface WorldOptions {
   sandbox?: SandboxOptions
+  /** How many sandbox servers (hosts) to start; default 1. */
+  hosts?: number
   browser?: LaunchOptions
 }
 
@@ -70,7 +77,8 @@ let accountCounter = 0
 export async function startE2eWorld(options: WorldOptions = {}): Promise<E2eWorld> {
   await assertKeychainUsable()
   const rendererDir = await ensureRendererBuild()
-  const sandbox = await startSandbox(options.sandbox)
+  const hosts = await Promise.all(Array.from({ length: Math.max(1, options.hosts ?? 1) }, () => startSandbox(options.sandbox)))
+  const sandbox = hosts[0]!
   const browser = await launchBrowser(options.browser)
   const trySandboxes: SandboxServer[] = []
   const apps = new Set<E2eApp>()
@@ -78,18 +86,19 @@ export async function startE2eWorld(options: WorldOptions = {}): Promise<E2eWorl
 
   const world: E2eWorld = {
     sandbox,
+    hosts,
     browser,
     keychainService: E2E_KEYCHAIN_SERVICE,
     trySandboxes,
-    newAccount({ keys = 0, name, totalBalance = 125.5, keyPrefix } = {}) {
+    newAccount({ keys = 0, name, email, totalBalance = 125.5, keyPrefix, host = sandbox } = {}) {
       const n = ++accountCounter
       const account = {
         name: name ?? `E2E Person ${n}`,
-        email: `e2e-${process.pid}-${n}@example.test`,
+        email: email ?? `e2e-${process.pid}-${n}@example.test`,
         totalBalance
       }
-      const { token } = sandbox.createAccount(account)
-      if (keys > 0) sandbox.seedKeys(token, keys, keyPrefix)
+      const { token } = host.createAccount(account)
+      if (keys > 0) host.seedKeys(token, keys, keyPrefix)
       return { ...account, token }
     },
     async freshApp(overrides = {}) {
@@ -153,8 +162,7 @@ export async function startE2eWorld(options: WorldOptions = {}): Promise<E2eWorl
     async close() {
       await world.closeApps()
       await browser.close()
-      await Promise.all(trySandboxes.map((s) => s.close()))
-      await sandbox.close()
+      await Promise.all([...trySandboxes, ...hosts].map((s) => s.close()))
       await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })))
       await cleanupKeychain()
     }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { KEYCHAIN_SERVICE_ENV, KeychainVault } from '../../../src/main/vault/keychain-vault'
+import type { SecretStore } from '../../../src/main/vault/secret-store'
 
 export const REPO_ROOT = resolve(__dirname, '../../..')
 
@@ -19,6 +20,26 @@ process.env['AUTOCALLS_KEYS_QUIET'] ??= '1'
 
 /** The real OS keychain under the tests' own service name (loaded the way plain Node/tsx needs). */
 export const e2eVault = (): KeychainVault => new KeychainVault({ service: E2E_KEYCHAIN_SERVICE })
+
+/** The e2e keychain, recording which accounts' credentials were read (`get`), in order. */
+export interface RecordingVault extends SecretStore {
+  readonly reads: string[]
+}
+
+export function recordingVault(): RecordingVault {
+  const vault = e2eVault()
+  const reads: string[] = []
+  return {
+    reads,
+    get: (account) => {
+      reads.push(account)
+      return vault.get(account)
+    },
+    set: (account, secret) => vault.set(account, secret),
+    delete: (account) => vault.delete(account),
+    listAccounts: () => vault.listAccounts()
+  }
+}
 
 /** Fails fast, with the fix, when no unlocked Secret Service keyring is running. */
 export async function assertKeychainUsable(): Promise<void> {

@@ -7,24 +7,74 @@ import type { Locator, Page } from 'playwright-core'
 
 const EXACT = { exact: true } as const
 
+/** The verify-first sign-in form, on the first-run screen or inside the "Add account" dialog. */
+const signInForm = (scope: Page | Locator) => ({
+  apiKey: scope.getByLabel('API key', EXACT),
+  showApiKey: scope.getByRole('button', { name: 'Show API key', exact: true }),
+  hideApiKey: scope.getByRole('button', { name: 'Hide API key', exact: true }),
+  advanced: scope.getByRole('button', { name: 'Advanced', exact: true }),
+  baseUrl: scope.getByLabel('API base URL', EXACT),
+  signIn: scope.getByRole('button', { name: /^(Sign in|Signing in…)$/ }),
+  alerts: scope.getByRole('alert')
+})
+
 export const signInScreen = (page: Page) => ({
   heading: page.getByRole('heading', { level: 1, name: 'Sign in to Autocalls', exact: true }),
-  apiKey: page.getByLabel('API key', EXACT),
-  showApiKey: page.getByRole('button', { name: 'Show API key', exact: true }),
-  hideApiKey: page.getByRole('button', { name: 'Hide API key', exact: true }),
-  advanced: page.getByRole('button', { name: 'Advanced', exact: true }),
-  baseUrl: page.getByLabel('API base URL', EXACT),
-  signIn: page.getByRole('button', { name: 'Sign in', exact: true }),
-  trySandbox: page.getByRole('button', { name: 'Try the sandbox', exact: true }),
-  alerts: page.getByRole('alert')
+  ...signInForm(page),
+  trySandbox: page.getByRole('button', { name: 'Try the sandbox', exact: true })
 })
+
+/** The account switcher (sidebar): "All accounts", one button per account, "Add account". */
+export const switcher = (page: Page) => {
+  const nav = page.getByRole('navigation', { name: 'Accounts', exact: true })
+  const items = nav.getByRole('listitem').getByRole('button')
+  return {
+    nav,
+    allAccounts: nav.getByRole('button', { name: /^All accounts/ }),
+    addAccount: nav.getByRole('button', { name: 'Add account', exact: true }),
+    /** Every account's button, in the switcher's order. */
+    items,
+    /** An account's button (the one showing exactly this name). */
+    account: (name: string) => items.filter({ has: page.getByText(name, EXACT) })
+  }
+}
+
+/**
+ * The switcher's account buttons as the text they show (name, host or email, keys, state: "Ada
+ * Lovelace 127.0.0.1:5000 3 keys · Ready"), top to bottom, without the decorative initials.
+ */
+export async function switcherEntries(page: Page): Promise<string[]> {
+  return switcher(page).items.evaluateAll((buttons) =>
+    buttons.map((button) =>
+      Array.from(button.children)
+        .filter((part) => part.getAttribute('aria-hidden') !== 'true')
+        .map((part) => (part as HTMLElement).innerText)
+        .join(' ')
+        .replace(/\s+/g, ' ')
+        .trim()
+    )
+  )
+}
+
+/** The shown account's header (always on screen above its keys), or the overview's. */
+export const accountHeader = (page: Page) => {
+  const header = page.getByRole('banner')
+  return {
+    header,
+    heading: header.getByRole('heading', { level: 1 }),
+    subtitle: header.locator('.account-subtitle'),
+    settings: header.getByRole('button', { name: 'Settings', exact: true }),
+    signOut: header.getByRole('button', { name: 'Sign out…', exact: true })
+  }
+}
 
 export const mainScreen = (page: Page) => {
   const table = page.getByRole('table', { name: 'API keys', exact: true })
   return {
-    heading: page.getByRole('heading', { level: 1, name: 'API keys', exact: true }),
-    account: page.getByRole('button', { name: 'Account', exact: true }),
-    signOut: page.getByRole('button', { name: 'Sign out', exact: true }),
+    /** The shown account's name, the page's level-1 heading. */
+    heading: accountHeader(page).heading,
+    /** The keys area of the shown account ("API keys of <email>"). */
+    region: page.getByRole('main', { name: /^API keys of / }),
     filter: page.getByRole('searchbox', { name: 'Filter keys', exact: true }),
     refresh: page.getByRole('button', { name: 'Refresh', exact: true }),
     newKey: page.getByRole('button', { name: 'New key', exact: true }),
@@ -40,7 +90,53 @@ export const mainScreen = (page: Page) => {
     status: page.getByRole('status'),
     alerts: page.getByRole('alert'),
     tryAgain: page.getByRole('button', { name: 'Try again', exact: true }),
-    createFirstKey: page.getByRole('button', { name: 'Create your first key', exact: true })
+    createFirstKey: page.getByRole('button', { name: 'Create your first key', exact: true }),
+    /** What an account whose session ended (401, own key deleted) shows instead of its keys. */
+    needsSignIn: page.getByRole('alert').filter({ hasText: 'Signed out of this account' }),
+    signInAgain: page.getByRole('button', { name: 'Sign in again', exact: true })
+  }
+}
+
+export const overviewScreen = (page: Page) => {
+  const table = page.locator('table.overview-table')
+  return {
+    heading: page.getByRole('heading', { level: 1, name: 'All accounts', exact: true }),
+    refreshAll: page.getByRole('button', { name: 'Refresh all', exact: true }),
+    signOutOfAll: page.getByRole('button', { name: 'Sign out of all…', exact: true }),
+    table,
+    /** One row per account (the row header holds the account's name). */
+    row: (name: string) => table.getByRole('row').filter({ has: page.getByRole('rowheader').filter({ has: page.getByText(name, EXACT) }) })
+  }
+}
+
+/** "Add an account", or "Sign in again to <email>" for an account that needs it. */
+export const addAccountDialog = (page: Page) => {
+  const dialog = page.getByRole('dialog', { name: /^(Add an account|Sign in again to .+)$/ })
+  return {
+    dialog,
+    ...signInForm(dialog),
+    addSandbox: dialog.getByRole('button', { name: /^(Add a sandbox account|Starting sandbox…)$/ }),
+    cancel: dialog.getByRole('button', { name: 'Cancel', exact: true })
+  }
+}
+
+/** "Sign out of <name>?" or "Sign out of all N accounts?". */
+export const signOutDialog = (page: Page) => {
+  const dialog = page.getByRole('dialog', { name: /^Sign out of .+\?$/ })
+  return {
+    dialog,
+    confirm: dialog.getByRole('button', { name: /^(Sign out|Sign out of all|Signing out…)$/ }),
+    cancel: dialog.getByRole('button', { name: 'Cancel', exact: true }),
+    alerts: dialog.getByRole('alert')
+  }
+}
+
+export const settingsDialog = (page: Page) => {
+  const dialog = page.getByRole('dialog', { name: 'Settings', exact: true })
+  return {
+    dialog,
+    clipboardDelay: dialog.getByLabel('Clear copied keys from the clipboard after', EXACT),
+    done: dialog.getByRole('button', { name: 'Done', exact: true })
   }
 }
 
@@ -84,28 +180,46 @@ export interface SignInInput {
   apiKey: string
 }
 
-/** Fills the sign-in form, using "Advanced" for the base URL, and presses "Sign in". */
-export async function submitSignIn(page: Page, { baseUrl, apiKey }: SignInInput): Promise<void> {
-  const screen = signInScreen(page)
-  await screen.heading.waitFor()
-  await screen.apiKey.fill(apiKey)
-  if (!(await screen.baseUrl.isVisible())) await screen.advanced.click()
-  await screen.baseUrl.fill(baseUrl)
-  await screen.signIn.click()
+/** Fills a sign-in form (the first-run screen's, or `scope`'s), using "Advanced" for the base URL, and presses "Sign in". */
+export async function submitSignIn(page: Page, { baseUrl, apiKey }: SignInInput, scope: Page | Locator = page): Promise<void> {
+  const form = signInForm(scope)
+  if (scope === page) await signInScreen(page).heading.waitFor()
+  await form.apiKey.fill(apiKey)
+  if (!(await form.baseUrl.isVisible())) await form.advanced.click()
+  await form.baseUrl.fill(baseUrl)
+  await form.signIn.click()
 }
 
-/** Signs in and waits for the key list. */
+/** Signs in to the first account from the first-run screen and waits for its key list. */
 export async function signIn(page: Page, input: SignInInput): Promise<void> {
   await submitSignIn(page, input)
-  await mainScreen(page).heading.waitFor({ timeout: 15_000 })
+  await mainScreen(page).region.waitFor({ timeout: 15_000 })
   await mainScreen(page).table.waitFor()
 }
 
-export async function signOutViaAccountMenu(page: Page): Promise<void> {
-  const screen = mainScreen(page)
-  await screen.account.click()
-  await screen.signOut.click()
-  await signInScreen(page).heading.waitFor()
+/** Adds another account through the switcher's "Add account" dialog; resolves once the window shows it. */
+export async function addAccount(page: Page, input: SignInInput & { name: string }): Promise<void> {
+  await switcher(page).addAccount.click()
+  const dialog = addAccountDialog(page)
+  await dialog.dialog.waitFor()
+  await submitSignIn(page, input, dialog.dialog)
+  await dialog.dialog.waitFor({ state: 'detached', timeout: 15_000 })
+  await waitForShownAccount(page, input.name)
+}
+
+/** Waits until the window shows `name`'s keys: its header's heading and its list. */
+export async function waitForShownAccount(page: Page, name: string): Promise<void> {
+  await waitUntil(() => mainScreen(page).heading.textContent(), (text) => text === name, `the header to name ${name}`)
+  await mainScreen(page).region.waitFor()
+}
+
+/** Signs out of the shown account through its header ("Sign out…", then "Sign out"). */
+export async function signOut(page: Page): Promise<void> {
+  await accountHeader(page).signOut.click()
+  const dialog = signOutDialog(page)
+  await dialog.dialog.waitFor()
+  await dialog.confirm.click()
+  await dialog.dialog.waitFor({ state: 'detached' })
 }
 
 /** The names in the table's data rows, top to bottom (what is rendered: the list is virtualised). */

@@ -16,9 +16,9 @@ afterEach(async () => {
 
 const signIn = async () => {
   const { token } = sandbox.server.createAccount({ name: 'Linus', email: `l-${Math.random()}@example.com`, totalBalance: 1 })
-  const result = await app.services.handlers['session:sign-in']({ baseUrl: sandbox.server.baseUrl, apiKey: token })
-  expect(result.ok).toBe(true)
-  return token
+  const result = await app.services.handlers['accounts:add']({ baseUrl: sandbox.server.baseUrl, apiKey: token })
+  if (!result.ok) throw new Error(result.error.message)
+  return { token, accountId: result.value.account.id }
 }
 
 describe('IPC handlers', () => {
@@ -31,27 +31,34 @@ describe('IPC handlers', () => {
     const result = await app.services.handlers['app:get-initial-state'](undefined)
     expect(result).toEqual({
       ok: true,
-      value: { session: { state: 'signed-out' }, cachedKeys: null, cachedKeyCount: 0, preferences: { clipboardClearSeconds: 60 }, pendingTokens: [] }
+      value: { accounts: [], shownAccountId: null, cachedKeys: null, cachedKeyCount: 0, preferences: { clipboardClearSeconds: 60 }, pendingTokens: [] }
     })
     expect(sandbox.server.requests).toHaveLength(0)
   })
 
   it.each([
-    ['session:sign-in', undefined],
-    ['session:sign-in', { baseUrl: 'https://app.autocalls.ai/api' }],
-    ['session:sign-in', { baseUrl: 1, apiKey: 2 }],
-    ['session:sign-in', { baseUrl: 'https://a.b', apiKey: 'x'.repeat(5000) }],
-    ['keys:create', { name: 'ok' }],
-    ['keys:create', { name: 42, requestId: 'abcdefgh' }],
-    ['keys:create', { name: 'x', requestId: 'abcdefgh', extra: true }],
+    ['accounts:add', undefined],
+    ['accounts:add', { baseUrl: 'https://app.autocalls.ai/api' }],
+    ['accounts:add', { baseUrl: 1, apiKey: 2 }],
+    ['accounts:add', { baseUrl: 'https://a.b', apiKey: 'x'.repeat(5000) }],
+    ['accounts:remove', {}],
+    ['accounts:remove', { accountId: 7 }],
+    ['accounts:show', { accountId: '' }],
+    ['accounts:refresh-all', { accountId: 'a' }],
+    ['keys:create', { name: 'ok', requestId: 'abcdefgh' }],
+    ['keys:create', { accountId: 'a@b on x', name: 42, requestId: 'abcdefgh' }],
+    ['keys:create', { accountId: 'a@b on x', name: 'x', requestId: 'abcdefgh', extra: true }],
     ['keys:create', 'name'],
-    ['keys:delete', { id: '5' }],
-    ['keys:delete', { id: -1 }],
-    ['keys:delete', { id: 1.5 }],
-    ['keys:delete', { id: Number.NaN }],
-    ['keys:delete', { id: Infinity }],
+    ['keys:delete', { accountId: 'a@b on x', id: '5' }],
+    ['keys:delete', { accountId: 'a@b on x', id: -1 }],
+    ['keys:delete', { accountId: 'a@b on x', id: 1.5 }],
+    ['keys:delete', { accountId: 'a@b on x', id: Number.NaN }],
+    ['keys:delete', { accountId: 'a@b on x', id: Infinity }],
+    ['keys:delete', { id: 5 }],
     ['keys:delete', null],
-    ['keys:list', { unexpected: 1 }],
+    ['keys:list', undefined],
+    ['keys:list', { accountId: 'a@b on x', unexpected: 1 }],
+    ['keys:get-cached', { accountId: ['a'] }],
     ['token:copy', { pendingId: 'not-a-uuid' }],
     ['token:confirm-saved', {}],
     ['preferences:update', { clipboardClearSeconds: 0 }],
@@ -67,16 +74,19 @@ describe('IPC handlers', () => {
     expect(app.services.state.state.preferences).toEqual({ clipboardClearSeconds: 60 })
   })
 
-  it('keys calls while signed out answer not_signed_in', async () => {
-    expect(await app.services.handlers['keys:list'](undefined)).toMatchObject({ ok: false, error: { kind: 'not_signed_in' } })
+  it('keys calls for an account that is not here answer not_signed_in', async () => {
+    const stranger = { accountId: `nobody@example.com on ${sandbox.server.baseUrl}` }
+    expect(await app.services.handlers['keys:list'](stranger)).toMatchObject({ ok: false, error: { kind: 'not_signed_in' } })
+    expect(await app.services.handlers['keys:delete']({ ...stranger, id: 1 })).toMatchObject({ ok: false, error: { kind: 'not_signed_in' } })
+    expect(await app.services.handlers['accounts:show'](stranger)).toMatchObject({ ok: false, error: { kind: 'not_signed_in' } })
   })
 
   it('create → copy → confirm: the token is copied in main and wiped on confirmation', async () => {
-    await signIn()
-    const created = await app.services.handlers['keys:create']({ name: 'Copy me', requestId: 'req-copy-0001' })
+    const { accountId } = await signIn()
+    const created = await app.services.handlers['keys:create']({ accountId, name: 'Copy me', requestId: 'req-copy-0001' })
     if (!created.ok) throw new Error(created.error.message)
     const { pendingId, token } = created.value
-    expect(await app.services.handlers['token:list-pending'](undefined)).toMatchObject({ ok: true, value: [{ pendingId, token }] })
+    expect(await app.services.handlers['token:list-pending'](undefined)).toMatchObject({ ok: true, value: [{ pendingId, token, accountId, keyName: 'Copy me' }] })
     expect(await app.services.handlers['token:copy']({ pendingId })).toEqual({ ok: true, value: { clearsInSeconds: 60 } })
     expect(app.clipboard.current).toBe(token)
     expect(await app.services.handlers['token:confirm-saved']({ pendingId })).toEqual({ ok: true, value: null })
@@ -85,11 +95,12 @@ describe('IPC handlers', () => {
   })
 
   it('the bearer credential never appears in any answer', async () => {
-    const token = await signIn()
+    const { token, accountId } = await signIn()
     const answers = await Promise.all([
       app.services.handlers['app:get-initial-state'](undefined),
-      app.services.handlers['session:restore'](undefined),
-      app.services.handlers['keys:list'](undefined)
+      app.services.handlers['accounts:list'](undefined),
+      app.services.handlers['keys:list']({ accountId }),
+      app.services.handlers['accounts:refresh-all'](undefined)
     ])
     expect(JSON.stringify(answers)).not.toContain(token.split('|')[1])
   })
@@ -109,16 +120,17 @@ describe('IPC handlers', () => {
 
 describe('the initial state with a long cached list', () => {
   it('carries the newest screenful and the full count; keys:get-cached has the rest', async () => {
-    const token = await signIn()
+    const { token, accountId } = await signIn()
     sandbox.server.seedKeys(token, 300)
-    const listed = await app.services.handlers['keys:list'](undefined)
+    const listed = await app.services.handlers['keys:list']({ accountId })
     if (!listed.ok) throw new Error(listed.error.message)
     const initial = await app.services.handlers['app:get-initial-state'](undefined)
     if (!initial.ok) throw new Error(initial.error.message)
     expect(initial.value.cachedKeyCount).toBe(301)
     const newest = [...listed.value.keys].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id).slice(0, 100)
     expect(initial.value.cachedKeys?.keys.map((k) => k.id)).toEqual(newest.map((k) => k.id))
-    const whole = await app.services.handlers['keys:get-cached'](undefined)
+    expect(initial.value).toMatchObject({ shownAccountId: accountId, accounts: [{ id: accountId }] })
+    const whole = await app.services.handlers['keys:get-cached']({ accountId })
     expect(whole.ok && whole.value?.keys).toHaveLength(301)
   })
 })

@@ -29,13 +29,18 @@ import { writeFuzzCounts, type FuzzCount } from '../support/results'
 
 const VOID_CHANNELS = new Set<InvokeChannel>([
   'app:get-initial-state',
-  'session:restore',
-  'session:start-sandbox',
-  'session:sign-out',
-  'keys:list',
-  'keys:get-cached',
+  'accounts:list',
+  'accounts:add-sandbox',
+  'accounts:remove-all',
+  'accounts:refresh-all',
   'token:list-pending'
 ])
+
+/** Channels whose whole request is `{ accountId }`. */
+const ACCOUNT_CHANNELS = new Set<InvokeChannel>(['accounts:remove', 'accounts:show', 'keys:list', 'keys:get-cached'])
+
+/** An account id is a non-empty string of bounded length (main then checks that the account exists). */
+const isAccountId = (value: unknown): boolean => isString(value, 1, 2400)
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
@@ -69,18 +74,24 @@ function contractVerdict(channel: InvokeChannel, request: unknown): 'valid' | 'i
   // Set, Map, Date, boxed values and typed arrays have their own deterministic test below.
   if (isCloneableNonPlainObject(request)) return 'unsure'
   if (!isPlainObject(request)) return 'invalid'
+  if (ACCOUNT_CHANNELS.has(channel)) return hasExactlyKeys(request, ['accountId']) && isAccountId(request['accountId']) ? 'valid' : 'invalid'
   switch (channel) {
-    case 'session:sign-in':
+    case 'accounts:add':
       return hasExactlyKeys(request, ['baseUrl', 'apiKey']) && isString(request['baseUrl'], 0, 2048) && isString(request['apiKey'], 0, 4096)
         ? 'valid'
         : 'invalid'
     case 'keys:create':
-      return hasExactlyKeys(request, ['name', 'requestId']) && isString(request['name'], 0, 4096) && isString(request['requestId'], 8, 128)
+      return hasExactlyKeys(request, ['accountId', 'name', 'requestId']) &&
+        isAccountId(request['accountId']) &&
+        isString(request['name'], 0, 4096) &&
+        isString(request['requestId'], 8, 128)
         ? 'valid'
         : 'invalid'
     case 'keys:delete': {
       const id = request['id']
-      return hasExactlyKeys(request, ['id']) && typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? 'valid' : 'invalid'
+      return hasExactlyKeys(request, ['accountId', 'id']) && isAccountId(request['accountId']) && typeof id === 'number' && Number.isSafeInteger(id) && id > 0
+        ? 'valid'
+        : 'invalid'
     }
     case 'token:copy':
     case 'token:confirm-saved':
@@ -146,9 +157,13 @@ const badValue = fc.oneof(structuredCloneable, hugeString, nastyNumber, fc.const
 /** Objects with the channel's own field names, filled with wrong or oversized values, plus extras. */
 function targeted(channel: InvokeChannel): fc.Arbitrary<unknown> {
   const fields: Partial<Record<InvokeChannel, string[]>> = {
-    'session:sign-in': ['baseUrl', 'apiKey'],
-    'keys:create': ['name', 'requestId'],
-    'keys:delete': ['id'],
+    'accounts:add': ['baseUrl', 'apiKey'],
+    'accounts:remove': ['accountId'],
+    'accounts:show': ['accountId'],
+    'keys:list': ['accountId'],
+    'keys:get-cached': ['accountId'],
+    'keys:create': ['accountId', 'name', 'requestId'],
+    'keys:delete': ['accountId', 'id'],
     'token:copy': ['pendingId'],
     'token:confirm-saved': ['pendingId'],
     'preferences:update': ['clipboardClearSeconds'],
@@ -178,9 +193,10 @@ beforeAll(async () => {
   const email = uniqueEmail('ipc-fuzz')
   token = sandbox.createAccount({ name: 'Fuzz Target', email, totalBalance: 1 }).token
   accountId = `${email} on ${sandbox.baseUrl}`
-  valueOf(await app.services.handlers['session:sign-in']({ baseUrl: sandbox.baseUrl, apiKey: token }))
-  valueOf(await app.services.handlers['keys:list'](undefined))
-  valueOf(await app.services.handlers['keys:create']({ name: 'Held token', requestId: 'fuzz-held-0001' }))
+  valueOf(await app.services.handlers['accounts:add']({ baseUrl: sandbox.baseUrl, apiKey: token }))
+  valueOf(await app.services.handlers['keys:list']({ accountId }))
+  valueOf(await app.services.handlers['keys:create']({ accountId, name: 'Held token', requestId: 'fuzz-held-0001' }))
+  await app.services.keys.settle()
   await app.services.state.flush()
 })
 afterAll(async () => {
@@ -208,7 +224,7 @@ const snapshot = (): Snapshot => ({
   clipboardWrites: app.clipboard.writes.length,
   opened: app.opened.length,
   events: app.events.length,
-  session: JSON.stringify(app.services.session.view()),
+  session: JSON.stringify(app.services.accounts.list()),
   objectProto: Object.getOwnPropertyNames(Object.prototype).sort(),
   arrayProto: Object.getOwnPropertyNames(Array.prototype).sort()
 })
@@ -286,11 +302,12 @@ describe('objects that are not plain objects', () => {
 describe('after all the fuzzing', () => {
   it('the state file, keychain and session are exactly as before, and the app still works', async () => {
     await app.services.state.flush()
-    const onDisk = JSON.parse(await readFile(join(app.userDataDir, STATE_FILE_NAME), 'utf8')) as { activeAccountId: string }
-    expect(onDisk.activeAccountId).toBe(accountId)
+    const onDisk = JSON.parse(await readFile(join(app.userDataDir, STATE_FILE_NAME), 'utf8')) as { shownAccountId: string; accountOrder: string[] }
+    expect(onDisk.shownAccountId).toBe(accountId)
+    expect(onDisk.accountOrder).toEqual([accountId])
     expect(await app.vault.listAccounts()).toEqual([accountId])
     expect(await app.vault.get(accountId)).toBe(token)
-    expect(valueOf(await app.services.handlers['keys:list'](undefined)).keys.map((k) => k.id)).toEqual(sandbox.listKeysOf(token).map((k) => k.id))
+    expect(valueOf(await app.services.handlers['keys:list']({ accountId })).keys.map((k) => k.id)).toEqual(sandbox.listKeysOf(token).map((k) => k.id))
     expect(Object.prototype).not.toHaveProperty('polluted')
   })
 })

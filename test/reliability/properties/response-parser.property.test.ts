@@ -1,21 +1,29 @@
 /**
- * The response parser fed arbitrary JSON, arbitrary text and arbitrary bytes, with arbitrary
- * statuses, content types and Retry-After headers: it never throws past its boundary (every
- * failure is an ApiError of a known kind, `bad_response` for a 2xx it cannot use) and never yields
- * a malformed value (ids are positive safe integers, names strings, timestamps canonical ISO, the
- * balance a finite number, no field beyond the domain type's). The credential never shows in an
- * error message, even when the server echoes it.
+ * The response readers fed arbitrary JSON, arbitrary text and arbitrary bytes, with arbitrary
+ * statuses, content types and Retry-After headers: they never throw past their boundary (every
+ * failure is an ApiError of a known kind, `bad_response` for a 2xx they cannot use) and never
+ * yield a malformed value (ids are positive safe integers, names strings, timestamps canonical
+ * ISO, the balance a finite number or null, no field beyond the domain type's). The credential
+ * never shows in an error message, even when the server echoes it.
+ *
+ * Tolerant reading (issue 15): answers whose needed fields are right and whose cosmetic fields
+ * (the account's name and balance, a key's last use) come in every variant a server may send
+ * (missing, null, a string balance, another type, another ISO form) are always read, never a
+ * `bad_response`; a wrong needed field is always a `bad_response` naming it.
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiError } from '../../../src/main/api/api-error'
 import { AutocallsClient } from '../../../src/main/api/autocalls-client'
+import { readApiTimestamp } from '../../../src/main/api/api-timestamps'
 import {
-  apiKeyListSchema,
-  createdKeySchema,
   messageSchema,
-  userProfileSchema,
-  validationErrorSchema
+  readCreatedKey,
+  readKeyList,
+  readUserProfile,
+  ShapeError,
+  validationErrorSchema,
+  type Reader
 } from '../../../src/main/api/response-schemas'
 import { startSandbox, type SandboxServer } from '../../../src/sandbox/index'
 import type { ApiKey, UserProfile } from '../../../src/shared/domain'
@@ -49,24 +57,26 @@ async function check<T>(property: string, arbitrary: fc.Arbitrary<T>, predicate:
 const isCanonicalIso = (value: unknown): boolean => typeof value === 'string' && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value
 
 function expectValidKey(key: ApiKey): void {
-  expect(Object.keys(key).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name'])
+  const fields = Object.keys(key).sort()
+  expect(fields).toEqual(key.lastUsedUnreadable ? ['createdAt', 'id', 'lastUsedAt', 'lastUsedUnreadable', 'name'] : ['createdAt', 'id', 'lastUsedAt', 'name'])
   expect(Number.isSafeInteger(key.id) && key.id > 0, `id ${String(key.id)}`).toBe(true)
   expect(typeof key.name).toBe('string')
   expect(isCanonicalIso(key.createdAt), `createdAt ${String(key.createdAt)}`).toBe(true)
   expect(key.lastUsedAt === null || isCanonicalIso(key.lastUsedAt), `lastUsedAt ${String(key.lastUsedAt)}`).toBe(true)
+  if (key.lastUsedUnreadable) expect(key.lastUsedAt).toBeNull()
 }
 
 function expectValidProfile(profile: UserProfile): void {
   expect(Object.keys(profile).sort()).toEqual(['email', 'name', 'totalBalance'])
-  expect(typeof profile.name).toBe('string')
-  expect(typeof profile.email).toBe('string')
-  expect(Number.isFinite(profile.totalBalance), `totalBalance ${String(profile.totalBalance)}`).toBe(true)
+  expect(profile.name === null || (typeof profile.name === 'string' && profile.name.trim() !== '')).toBe(true)
+  expect(typeof profile.email === 'string' && profile.email.trim() !== '').toBe(true)
+  expect(profile.totalBalance === null || Number.isFinite(profile.totalBalance), `totalBalance ${String(profile.totalBalance)}`).toBe(true)
 }
 
-function expectValidCreated(created: { name: string; token: string; createdAt: string; idHint?: number | null }): void {
-  expect(typeof created.name).toBe('string')
+function expectValidCreated(created: { name: string | null; token: string; createdAt: string | null; idHint?: number | null }): void {
+  expect(created.name === null || typeof created.name === 'string').toBe(true)
   expect(created.token).toMatch(/^\S{8,}$/)
-  expect(isCanonicalIso(created.createdAt), `createdAt ${created.createdAt}`).toBe(true)
+  expect(created.createdAt === null || isCanonicalIso(created.createdAt), `createdAt ${created.createdAt}`).toBe(true)
   if (created.idHint !== undefined && created.idHint !== null) {
     expect(Number.isSafeInteger(created.idHint) && created.idHint > 0).toBe(true)
     expect(created.token.startsWith(`${created.idHint}|`)).toBe(true)
@@ -133,26 +143,111 @@ const createdish = fc.oneof(
 
 // ---------------------------------------------------------------------------------------------
 
-describe('the zod response schemas', () => {
-  it('list: arbitrary and near-valid JSON → a valid key list or a parse failure, never a throw', async () => {
-    await check('apiKeyListSchema on arbitrary and near-valid JSON', listish, (json) => {
-      const parsed = apiKeyListSchema.safeParse(json)
-      if (parsed.success) parsed.data.forEach(expectValidKey)
+/** A reader's answer: the value, or the path of a ShapeError (anything else thrown fails the property). */
+function read<T>(reader: Reader<T>, json: unknown): { value: T } | { path: string } {
+  try {
+    return { value: reader(json) }
+  } catch (error) {
+    if (error instanceof ShapeError) return { path: error.path }
+    throw error
+  }
+}
+
+describe('the response readers', () => {
+  it('list: arbitrary and near-valid JSON → a valid key list or a shape error, never a throw', async () => {
+    await check('readKeyList on arbitrary and near-valid JSON', listish, (json) => {
+      const result = read(readKeyList, json)
+      if ('value' in result) result.value.forEach(expectValidKey)
+      else expect(result.path).toMatch(/^(the top level|api_keys(\.\d+(\.(id|name|created_at))?)?)$/)
     }, 2000)
   })
 
-  it('profile: → a valid profile (finite balance) or a parse failure', async () => {
-    await check('userProfileSchema on arbitrary and near-valid JSON', profileish, (json) => {
-      const parsed = userProfileSchema.safeParse(json)
-      if (parsed.success) expectValidProfile(parsed.data)
+  it('profile: → a valid profile (balance finite or null) or a shape error', async () => {
+    await check('readUserProfile on arbitrary and near-valid JSON', profileish, (json) => {
+      const result = read(readUserProfile, json)
+      if ('value' in result) expectValidProfile(result.value)
+      else expect(['the top level', 'email']).toContain(result.path)
     }, 1500)
   })
 
-  it('created key: → a valid created key or a parse failure', async () => {
-    await check('createdKeySchema on arbitrary and near-valid JSON', createdish, (json) => {
-      const parsed = createdKeySchema.safeParse(json)
-      if (parsed.success) expectValidCreated(parsed.data)
+  it('created key: → a valid created key or a shape error', async () => {
+    await check('readCreatedKey on arbitrary and near-valid JSON', createdish, (json) => {
+      const result = read(readCreatedKey, json)
+      if ('value' in result) expectValidCreated(result.value)
+      else expect(['the top level', 'api_key', 'api_key.token']).toContain(result.path)
     }, 1500)
+  })
+
+  // Every variant a server may send for each cosmetic field, around needed fields that are right.
+  const anyCosmetic = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.string(),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant([]),
+    fc.constant({}),
+    fc.constantFrom('42.50', '0', '-3.1', '1e3', 'NaN', '')
+  )
+  const isoVariants = fc
+    .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true })
+    .chain((date) => {
+      const iso = new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString()
+      const plain = iso.slice(0, 19)
+      return fc.constantFrom(
+        `${plain}.000000Z`, // Carbon's default
+        `${plain}Z`,
+        `${plain}+00:00`,
+        `${plain.replace('T', ' ')}`, // MySQL, no zone
+        `${plain}.000Z`
+      )
+    })
+  const withField = (value: Record<string, unknown>, key: string, field: unknown) => (field === undefined ? value : { ...value, [key]: field })
+
+  it('profile: every variant of the cosmetic name and balance is read (shown as “—”), never a bad_response', async () => {
+    await check('readUserProfile with every cosmetic variant', fc.tuple(fc.emailAddress(), anyCosmetic, anyCosmetic), ([email, name, balance]) => {
+      const json = withField(withField({ email }, 'name', name), 'total_balance', balance)
+      const result = read(readUserProfile, json)
+      expect(result).toHaveProperty('value')
+      const profile = (result as { value: UserProfile }).value
+      expectValidProfile(profile)
+      expect(profile.email).toBe(email)
+      expect(profile.name).toBe(typeof name === 'string' && name.trim() !== '' ? name : null)
+      if (typeof balance === 'number' && Number.isFinite(balance)) expect(profile.totalBalance).toBe(balance)
+      if (balance === '42.50') expect(profile.totalBalance).toBe(42.5)
+      if (balance === null || balance === undefined || typeof balance === 'boolean') expect(profile.totalBalance).toBeNull()
+    }, 600)
+  })
+
+  it('list: every variant of last_used_at is read; needed fields of the wrong type are a shape error naming them', async () => {
+    const row = fc.record({
+      id: fc.integer({ min: 1, max: 2 ** 31 }),
+      name: fc.string(),
+      created: isoVariants,
+      lastUsed: fc.oneof(fc.constant(null), isoVariants, anyCosmetic)
+    })
+    await check('readKeyList with every last_used_at variant and each needed field broken', fc.tuple(fc.array(row, { minLength: 1, maxLength: 6 }), fc.nat(), fc.constantFrom('none', 'id', 'name', 'created_at')), ([rows, which, broken]) => {
+      const json = { api_keys: rows.map((r) => withField({ id: r.id, name: r.name, created_at: r.created, extra: 'ignored' }, 'last_used_at', r.lastUsed)) }
+      const target = which % rows.length
+      if (broken !== 'none') (json.api_keys[target] as Record<string, unknown>)[broken] = broken === 'id' ? String(rows[target]!.id) : broken === 'name' ? null : 'yesterday'
+      const result = read(readKeyList, json)
+      if (broken !== 'none') {
+        expect(result).toEqual({ path: `api_keys.${target}.${broken}` })
+        return
+      }
+      expect(result).toHaveProperty('value')
+      const keys = (result as { value: ApiKey[] }).value
+      keys.forEach(expectValidKey)
+      keys.forEach((key, i) => {
+        const sent = rows[i]!.lastUsed
+        const readable = sent === null ? null : readApiTimestamp(sent)
+        if (sent === null) expect(key).toMatchObject({ lastUsedAt: null })
+        else if (readable !== null) expect(key.lastUsedAt).toBe(readable)
+        else expect(key).toMatchObject({ lastUsedAt: null, lastUsedUnreadable: true })
+        expect(key.createdAt).toBe(readApiTimestamp(rows[i]!.created))
+      })
+    }, 800)
   })
 
   it('message and validation bodies: never throw', async () => {

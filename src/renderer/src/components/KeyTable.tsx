@@ -1,32 +1,20 @@
 /**
  * The key list as an ARIA table, virtualised: only the rows in view (plus an overscan) are in the
  * DOM, so 10,000 keys scroll as smoothly as ten. Rows have a fixed height set in CSS
- * (`--row-height`), which keeps the virtualiser's arithmetic exact without measuring.
+ * (`--row-height`), which makes the windowing plain arithmetic (see use-row-window.ts).
  */
-import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
 import { memo, useCallback, useRef } from 'react'
 import type { KeyListItem } from '../../../shared/domain'
 import { KEY_TABLE_ID } from '../lib/dom'
 import type { SortColumn, SortOrder } from '../lib/key-list'
 import { formatDate, formatExactTime, formatRelativeTime } from '../lib/time-format'
 import { useNow } from '../lib/use-now'
+import { useRowWindow, type RowWindowOptions } from '../lib/use-row-window'
 
 /** Must match `--row-height` and `--header-height` in styles.css. */
 export const ROW_HEIGHT = 44
 export const HEADER_HEIGHT = 34
-const OVERSCAN = 10
-/**
- * Used until the scroll box has a measured size. Without layout (happy-dom in tests, a hidden
- * window) every box measures 0×0; keeping this rect then still renders the first screenful.
- */
-const INITIAL_RECT = { width: 960, height: 600 }
-
-type Observe = typeof observeElementRect<HTMLDivElement>
-/** Passes real sizes through, but ignores 0×0 readings from an element without layout. */
-const observeLaidOutRect: Observe = (instance, callback) =>
-  observeElementRect(instance, (rect) => {
-    if (rect.height > 0) callback(rect)
-  })
+const WINDOW: RowWindowOptions = { rowHeight: ROW_HEIGHT, offsetTop: HEADER_HEIGHT, overscan: 10, fallbackHeight: 600 }
 
 export interface KeyTableProps {
   keys: readonly KeyListItem[]
@@ -47,19 +35,8 @@ const COLUMNS: ReadonlyArray<{ column: SortColumn; label: string }> = [
 export function KeyTable({ keys, sort, onSort, onDelete, stale = false }: KeyTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const now = useNow()
-  // Stable per list: a new function each render would make the virtualiser rebuild its offsets.
-  const getItemKey = useCallback((index: number) => keys[index]?.id ?? index, [keys])
-  const virtualizer: Virtualizer<HTMLDivElement, Element> = useVirtualizer({
-    count: keys.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: OVERSCAN,
-    // The sticky header sits above the rows inside the same scroll box.
-    scrollMargin: HEADER_HEIGHT,
-    initialRect: INITIAL_RECT,
-    observeElementRect: observeLaidOutRect,
-    getItemKey
-  })
+  const { start, end, totalHeight } = useRowWindow(scrollRef, keys.length, WINDOW)
+  const rows: KeyListItem[] = keys.slice(start, end)
 
   return (
     <div
@@ -82,21 +59,10 @@ export function KeyTable({ keys, sort, onSort, onDelete, stale = false }: KeyTab
           </div>
         </div>
       </div>
-      <div role="rowgroup" className="key-table-body" style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().map((item) => {
-          const key = keys[item.index]
-          if (!key) return null
-          return (
-            <KeyRow
-              key={item.key}
-              apiKey={key}
-              rowIndex={item.index + 2}
-              offset={item.start - HEADER_HEIGHT}
-              now={now}
-              onDelete={onDelete}
-            />
-          )
-        })}
+      <div role="rowgroup" className="key-table-body" style={{ height: totalHeight }}>
+        {rows.map((key, i) => (
+          <KeyRow key={key.id} apiKey={key} rowIndex={start + i + 2} offset={(start + i) * ROW_HEIGHT} now={now} onDelete={onDelete} />
+        ))}
       </div>
     </div>
   )
@@ -143,6 +109,11 @@ const KeyRow = memo(function KeyRow({ apiKey, rowIndex, offset, now, onDelete }:
           {apiKey.name}
         </span>
         {apiKey.isAppKey && <span className="badge badge-app">This app</span>}
+        {apiKey.unconfirmed && (
+          <span className="badge badge-unconfirmed" title="Shown from the server's answer to the create; the list has not confirmed it yet.">
+            Not yet confirmed
+          </span>
+        )}
         <span className="key-id">{`ID ${apiKey.id}`}</span>
       </div>
       <div role="cell" className="cell cell-createdAt">
@@ -151,7 +122,11 @@ const KeyRow = memo(function KeyRow({ apiKey, rowIndex, offset, now, onDelete }:
         </time>
       </div>
       <div role="cell" className="cell cell-lastUsedAt">
-        {apiKey.lastUsedAt === null ? (
+        {apiKey.lastUsedUnreadable ? (
+          <span className="muted" title="The server sent a last-used date the app could not read.">
+            —
+          </span>
+        ) : apiKey.lastUsedAt === null ? (
           <span className="muted">Never used</span>
         ) : (
           <time dateTime={apiKey.lastUsedAt} title={formatExactTime(apiKey.lastUsedAt)}>
@@ -160,7 +135,7 @@ const KeyRow = memo(function KeyRow({ apiKey, rowIndex, offset, now, onDelete }:
         )}
       </div>
       <div role="cell" className="cell cell-actions">
-        <button type="button" className="button danger subtle small" aria-label={`Delete ${apiKey.name}`} onClick={handleDelete}>
+        <button type="button" className="button danger subtle small" aria-label={`Delete ${apiKey.name}`} data-opens-dialog="delete" onClick={handleDelete}>
           Delete
         </button>
       </div>

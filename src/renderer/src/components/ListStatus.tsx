@@ -4,6 +4,7 @@
  */
 import { formatRelativeTime } from '../lib/time-format'
 import type { KeyListState } from '../store/app-store'
+import { EMPTY_LIST } from '../store/lists-slice'
 import { useApp } from '../store/store-context'
 
 /** The status sentence for a list state (pure, for tests). */
@@ -17,8 +18,8 @@ export function describeListStatus(list: KeyListState, now: number = Date.now())
 }
 
 /** The status line next to the toolbar buttons. Always mounted so screen readers hear changes. */
-export function ListStatus() {
-  const list = useApp((state) => state.list)
+export function ListStatus({ accountId }: { accountId: string }) {
+  const list = useApp((state) => state.lists[accountId] ?? EMPTY_LIST)
   return (
     <p role="status" className="list-status">
       {describeListStatus(list)}

@@ -55,7 +55,8 @@ export function CopyOnceDialog({ pending, onDone }: CopyOnceDialogProps) {
     <ModalDialog labelledBy={titleId} describedBy={warningId} onDismiss={explainWhyOpen} dismissible={false} className="copy-once">
       <h2 id={titleId}>Copy your new API key</h2>
       <p className="dialog-lead">
-        Key <strong className="key-name-inline">{pending.keyName}</strong> was created.
+        Key <strong className="key-name-inline">{pending.keyName}</strong> was created in{' '}
+        <strong className="dialog-account-inline">{pending.accountLabel}</strong>.
       </p>
       <p id={warningId} className="warning">
         <strong>{MESSAGES.copyOnceWarning}</strong> Copy it now and keep it somewhere safe, such as a password manager.

@@ -3,12 +3,20 @@
  * logs), and shows them one at a time in the copy-once dialog. A token leaves this state when the
  * person confirms they saved it, so it leaves the DOM with the dialog.
  */
-import { createContext, useCallback, useContext, useState, type ReactNode } from 'react'
+import { createContext, lazy, Suspense, useCallback, useContext, useState, type ReactNode } from 'react'
 import type { PendingTokenView } from '../../../shared/domain'
-import { CopyOnceDialog } from './CopyOnceDialog'
+
+// Loaded on demand; the New key dialog prefetches it, so a create's token never waits for it.
+const loadCopyOnceDialog = () => import('./CopyOnceDialog')
+const CopyOnceDialog = lazy(() => loadCopyOnceDialog().then((m) => ({ default: m.CopyOnceDialog })))
+
+/** Starts loading the copy-once dialog (before the token arrives). */
+export function prefetchCopyOnceDialog(): void {
+  void loadCopyOnceDialog().catch(() => undefined)
+}
 
 /** What the copy-once dialog needs to show a token. */
-export type TokenToShow = Pick<PendingTokenView, 'pendingId' | 'token' | 'keyName'>
+export type TokenToShow = Pick<PendingTokenView, 'pendingId' | 'token' | 'keyName' | 'accountLabel'>
 
 const OfferTokensContext = createContext<((tokens: readonly TokenToShow[]) => void) | null>(null)
 
@@ -30,7 +38,7 @@ export function CopyOnceHost({ children }: { children: ReactNode }) {
       const fresh = tokens
         .filter((item) => !known.has(item.pendingId))
         // Copy only the fields shown, so nothing else from the caller's object is retained.
-        .map(({ pendingId, token, keyName }) => ({ pendingId, token, keyName }))
+        .map(({ pendingId, token, keyName, accountLabel }) => ({ pendingId, token, keyName, accountLabel }))
       return fresh.length === 0 ? current : [...current, ...fresh]
     })
   }, [])
@@ -43,7 +51,11 @@ export function CopyOnceHost({ children }: { children: ReactNode }) {
   return (
     <OfferTokensContext.Provider value={offerTokens}>
       {children}
-      {current && <CopyOnceDialog key={current.pendingId} pending={current} onDone={finish} />}
+      {current && (
+        <Suspense fallback={null}>
+          <CopyOnceDialog key={current.pendingId} pending={current} onDone={finish} />
+        </Suspense>
+      )}
     </OfferTokensContext.Provider>
   )
 }

@@ -3,13 +3,14 @@
  * because deleting it signs the app out.
  */
 import { useCallback, useId, useState } from 'react'
-import type { KeyListItem } from '../../../shared/domain'
+import { accountLabel, type KeyListItem } from '../../../shared/domain'
 import { deleteQuestion, MESSAGES } from '../lib/messages'
 import { useApp } from '../store/store-context'
 import { ModalDialog } from './ModalDialog'
 
-/** The "Delete API key?" dialog for one key. */
-export function DeleteKeyDialog({ apiKey }: { apiKey: KeyListItem }) {
+/** The "Delete API key?" dialog for one key of one account (named in the dialog). */
+export function DeleteKeyDialog({ accountId, apiKey }: { accountId: string; apiKey: KeyListItem }) {
+  const account = useApp((state) => state.accounts.find((candidate) => candidate.id === accountId))
   const deleteKey = useApp((state) => state.deleteKey)
   const closeDialog = useApp((state) => state.closeDialog)
   const [typedName, setTypedName] = useState('')
@@ -29,7 +30,7 @@ export function DeleteKeyDialog({ apiKey }: { apiKey: KeyListItem }) {
     if (!confirmed || busy) return
     setBusy(true)
     setError(null)
-    const failure = await deleteKey(apiKey)
+    const failure = await deleteKey(accountId, apiKey)
     // On success the store closes this dialog (or leaves the screen); only failures stay here.
     if (failure) {
       setBusy(false)
@@ -40,6 +41,7 @@ export function DeleteKeyDialog({ apiKey }: { apiKey: KeyListItem }) {
   return (
     <ModalDialog labelledBy={titleId} describedBy={questionId} onDismiss={dismiss} dismissible={!busy} className="delete-key">
       <h2 id={titleId}>Delete API key?</h2>
+      {account && <p className="dialog-account">From {accountLabel(account)}</p>}
       <p id={questionId} className="dialog-lead">
         {deleteQuestion(apiKey.name, apiKey.id)}
       </p>

@@ -7,6 +7,7 @@
  * not be dismissed (the copy-once token) is re-opened if the browser closes it anyway — Chromium
  * may ignore preventDefault on a repeated Escape without user activation in between.
  */
+import '../styles/dialogs.css'
 import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react'
 import { focusFallback } from '../lib/dom'
 

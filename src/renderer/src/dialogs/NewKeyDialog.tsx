@@ -2,12 +2,13 @@
  * Names and creates one key. The name is checked with the server's own rule before sending; one
  * request id per submission makes a double click or double Enter create one key at most.
  */
-import { useCallback, useId, useRef, useState, type FormEvent } from 'react'
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { accountLabel } from '../../../shared/domain'
 import type { AppError } from '../../../shared/errors'
 import { checkKeyName } from '../../../shared/key-name'
 import { newRequestId } from '../lib/request-id'
 import { useApp } from '../store/store-context'
-import { useOfferTokens } from './CopyOnceHost'
+import { prefetchCopyOnceDialog, useOfferTokens } from './CopyOnceHost'
 import { ModalDialog } from './ModalDialog'
 
 /** Splits a failed create into a message under the field or an alert for the dialog. */
@@ -19,11 +20,14 @@ function describeCreateError(error: AppError): { field: string | null; alert: st
   return { field: null, alert: error.message }
 }
 
-/** The "New API key" dialog. */
-export function NewKeyDialog() {
+/** The "New API key" dialog, for one account (named in the dialog). */
+export function NewKeyDialog({ accountId }: { accountId: string }) {
+  const account = useApp((state) => state.accounts.find((candidate) => candidate.id === accountId))
   const createKey = useApp((state) => state.createKey)
   const closeDialog = useApp((state) => state.closeDialog)
   const offerTokens = useOfferTokens()
+  // The token must appear the moment the answer does: its dialog's code loads while the person types.
+  useEffect(() => prefetchCopyOnceDialog(), [])
   const [name, setName] = useState('')
   const [fieldError, setFieldError] = useState<string | null>(null)
   const [alert, setAlert] = useState<string | null>(null)
@@ -54,13 +58,20 @@ export function NewKeyDialog() {
     setBusy(true)
     setFieldError(null)
     setAlert(null)
-    const result = await createKey(check.name, newRequestId())
+    const result = await createKey(accountId, check.name, newRequestId())
     inFlight.current = false
     setBusy(false)
     if (result.ok) {
       const created = result.value
       closeDialog()
-      offerTokens([{ pendingId: created.pendingId, token: created.token, keyName: created.key?.name ?? check.name }])
+      offerTokens([
+        {
+          pendingId: created.pendingId,
+          token: created.token,
+          keyName: created.key?.name ?? check.name,
+          accountLabel: account ? accountLabel(account) : accountId
+        }
+      ])
       return
     }
     const described = describeCreateError(result.error)
@@ -73,6 +84,7 @@ export function NewKeyDialog() {
     <ModalDialog labelledBy={titleId} onDismiss={dismiss} dismissible={!busy} className="new-key">
       <form onSubmit={(event) => void submit(event)} noValidate>
         <h2 id={titleId}>New API key</h2>
+        {account && <p className="dialog-account">For {accountLabel(account)}</p>}
         <label className="field-label" htmlFor={nameId}>
           Name
         </label>

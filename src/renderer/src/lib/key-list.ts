@@ -70,13 +70,19 @@ function memoizeLast<A extends unknown[], R>(compute: (...args: A) => R): (...ar
 }
 
 /**
- * Creates a memoised (keys, sort, filter) → visible rows function. Sorting is cached on
- * (keys, column, direction) and filtering on (sorted, filter), so each keystroke costs one pass.
+ * Creates a memoised (keys, sort, filter) → visible rows function. Each list's sorted order is
+ * cached with the list itself (a WeakMap on its array), so switching between accounts never
+ * sorts again; filtering is cached on (sorted, filter), so each keystroke costs one pass.
  */
 export function createVisibleKeysSelector(): (keys: readonly KeyListItem[], order: SortOrder, filter: string) => readonly KeyListItem[] {
-  const sorted = memoizeLast((keys: readonly KeyListItem[], column: SortColumn, direction: SortDirection) =>
-    sortKeys(keys, { column, direction })
-  )
+  const sortedByList = new WeakMap<readonly KeyListItem[], { column: SortColumn; direction: SortDirection; sorted: KeyListItem[] }>()
+  const sorted = (keys: readonly KeyListItem[], column: SortColumn, direction: SortDirection): KeyListItem[] => {
+    const known = sortedByList.get(keys)
+    if (known && known.column === column && known.direction === direction) return known.sorted
+    const result = sortKeys(keys, { column, direction })
+    sortedByList.set(keys, { column, direction, sorted: result })
+    return result
+  }
   const filtered = memoizeLast((keys: readonly KeyListItem[], needle: string) => filterKeys(keys, needle))
   return (keys, order, filter) => filtered(sorted(keys, order.column, order.direction), normaliseFilter(filter))
 }

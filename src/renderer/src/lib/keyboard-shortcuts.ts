@@ -21,27 +21,41 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   return false
 }
 
+/** A shortcut's command; `index` is the account (0-based) for Ctrl/Cmd+1…9. */
+export interface Shortcut {
+  command: MenuCommand
+  index?: number
+}
+
 /**
  * Maps a keydown to a command: Ctrl/Cmd+N → new key, Ctrl/Cmd+F or "/" (outside fields) → find,
- * Ctrl/Cmd+R or F5 → refresh. Anything else → null.
+ * Ctrl/Cmd+R or F5 → refresh, Ctrl/Cmd+1…9 → the n-th account, Ctrl/Cmd+Shift+A → all accounts.
+ * Anything else → null.
  */
-export function matchShortcut(event: ShortcutEvent): MenuCommand | null {
+export function matchShortcut(event: ShortcutEvent): Shortcut | null {
   if (event.altKey) return null
   const command = event.ctrlKey || event.metaKey
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key
   if (command && !event.shiftKey) {
-    if (key === 'n') return 'new-key'
-    if (key === 'f') return 'find'
-    if (key === 'r') return 'refresh'
+    if (key === 'n') return { command: 'new-key' }
+    if (key === 'f') return { command: 'find' }
+    if (key === 'r') return { command: 'refresh' }
+    if (/^[1-9]$/.test(key)) return { command: 'show-account', index: Number(key) - 1 }
     return null
   }
-  if (!command && !event.shiftKey && key === 'F5') return 'refresh'
-  if (!command && key === '/' && !isTypingTarget(event.target)) return 'find'
+  if (command && event.shiftKey && key === 'a') return { command: 'show-overview' }
+  if (!command && !event.shiftKey && key === 'F5') return { command: 'refresh' }
+  if (!command && key === '/' && !isTypingTarget(event.target)) return { command: 'find' }
   return null
 }
 
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
+
+/** "Ctrl+1" on Windows and Linux, "⌘1" on macOS. */
+export const shortcutLabel = (key: string): string => (isMac ? `⌘${key.replace('Shift+', '⇧')}` : `Ctrl+${key}`)
+
 /** Listens for the shortcuts on the window while mounted; `run` may change between renders. */
-export function useKeyboardShortcuts(run: (command: MenuCommand) => void): void {
+export function useKeyboardShortcuts(run: (shortcut: Shortcut) => void): void {
   const latestRun = useRef(run)
   useEffect(() => {
     latestRun.current = run
@@ -49,11 +63,11 @@ export function useKeyboardShortcuts(run: (command: MenuCommand) => void): void 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.isComposing) return
-      const command = matchShortcut(event)
-      if (!command) return
+      const shortcut = matchShortcut(event)
+      if (!shortcut) return
       // Also stops the browser's own meaning: reload (which would drop state), find bar, new window.
       event.preventDefault()
-      latestRun.current(command)
+      latestRun.current(shortcut)
     }
     window.addEventListener('keydown', onKeyDown)
     return () => window.removeEventListener('keydown', onKeyDown)

@@ -2,7 +2,6 @@
 export const MESSAGES = {
   unauthenticated:
     'That API key was not accepted. Check that you copied the whole key, and that it has not been deleted.',
-  ownKeyDeleted: 'You deleted the key this app signed in with, so you have been signed out.',
   copyOnceWarning: 'This key will not be shown again.',
   confirmBeforeClosing: 'Confirm that you saved the key before closing.',
   ownKeyWarning: 'This is the key Autocalls Keys signs in with. Deleting it signs the app out.'

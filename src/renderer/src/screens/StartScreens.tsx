@@ -41,3 +41,14 @@ export function BridgeMissingScreen() {
     </main>
   )
 }
+
+/** A region whose code or data is on its way (a screen loaded on demand). */
+export function LoadingPanel({ label }: { label: string }) {
+  return (
+    <main className="keys-screen" aria-busy="true">
+      <p role="status" className="muted loading-panel">
+        {label}
+      </p>
+    </main>
+  )
+}

@@ -1,0 +1,284 @@
+/**
+ * The accounts: which exist (main's view, pushed as `event:accounts-changed`), which one the
+ * window shows, start-up, adding (verify-first sign-in) and removing them, "Refresh all".
+ */
+import {
+  DEFAULT_PREFERENCES,
+  type AccountId,
+  type AccountView,
+  type AddAccountResult,
+  type InitialStateView,
+  type MenuCommand,
+  type PendingTokenView,
+  type Preferences,
+  type RefreshOutcome
+} from '../../../shared/domain'
+import type { AppError } from '../../../shared/errors'
+import { call, type AppStore, type SliceContext } from './app-store'
+import { listFromView } from './lists-slice'
+
+/** A list fetched this recently is not fetched again just because the person switched to its account. */
+export const SWITCH_REFRESH_AFTER_MS = 15_000
+
+export type Screen = 'keys' | 'overview'
+
+export interface AccountsSlice {
+  /** `starting` until the initial state arrives; `failed` when even that could not be read. */
+  phase: 'starting' | 'ready' | 'failed'
+  startError: AppError | null
+  accounts: AccountView[]
+  /** The account whose keys the window shows (null without accounts). */
+  shownAccountId: AccountId | null
+  screen: Screen
+  preferences: Preferences
+  /** Which add-account path is waiting on main, if any. */
+  addBusy: 'sign-in' | 'sandbox' | null
+  addError: AppError | null
+  removeBusy: boolean
+  removeError: AppError | null
+  refreshingAll: boolean
+  /** The last "Refresh all", per account (each account's error on its own row). */
+  refreshOutcomes: Record<AccountId, RefreshOutcome>
+  /**
+   * Reads the initial state (disk only), paints it, then refreshes the shown account's list in the
+   * background. Resolves with the tokens still waiting to be confirmed, for the copy-once dialog
+   * (they are handed over, not kept). A second call while started is a no-op.
+   */
+  start(): Promise<PendingTokenView[]>
+  /** Signs in to an account with a key the person typed; the key is not kept. Resolves the result, or null. */
+  addAccount(baseUrl: string, apiKey: string): Promise<AddAccountResult | null>
+  addSandbox(): Promise<boolean>
+  clearAddError(): void
+  removeAccount(accountId: AccountId): Promise<boolean>
+  removeAllAccounts(): Promise<boolean>
+  /** Shows an account's last known list at once and refreshes it in the background. */
+  showAccount(accountId: AccountId): void
+  /** Ctrl/Cmd+1…9: the n-th account (0-based) of the switcher. */
+  showAccountAt(index: number): void
+  showOverview(): void
+  refreshAll(): Promise<void>
+  /** Main's view of the accounts changed. */
+  accountsChanged(accounts: AccountView[]): void
+  /** Changes how long a copied token may stay on the clipboard; resolves null or the error. */
+  setClipboardClearSeconds(seconds: number): Promise<AppError | null>
+  /**
+   * Subscribes to main's events; returns the unsubscribe function. `onTokensWaiting` receives
+   * tokens created for another window (or before a reload) that this window should show; it is
+   * also asked once right away, for a create that finished while this window was starting.
+   */
+  connectEvents(
+    onMenuCommand: (command: MenuCommand, accountId?: AccountId) => void,
+    onTokensWaiting: (tokens: PendingTokenView[]) => void
+  ): () => void
+}
+
+/** What the first paint shows for an initial state. */
+export function stateFromInitial(initial: InitialStateView): Pick<AppStore, 'phase' | 'accounts' | 'shownAccountId' | 'preferences' | 'lists'> {
+  const shown = initial.shownAccountId
+  return {
+    phase: 'ready',
+    accounts: initial.accounts,
+    shownAccountId: shown,
+    preferences: initial.preferences,
+    lists: shown && initial.cachedKeys ? { [shown]: listFromView(initial.cachedKeys) } : {}
+  }
+}
+
+export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSlice {
+  /** Puts an account view in place (or at the end), as main's next event will too. */
+  const upsertAccount = (account: AccountView): void =>
+    set((state) => {
+      const index = state.accounts.findIndex((candidate) => candidate.id === account.id)
+      const accounts = index === -1 ? [...state.accounts, account] : state.accounts.map((candidate, i) => (i === index ? account : candidate))
+      return { accounts }
+    })
+
+  const afterAdd = (result: AddAccountResult): void => {
+    const { account, list } = result
+    get().runs.bump(account.id) // a new session: answers for the old one no longer apply
+    upsertAccount(account)
+    if (list) set((state) => ({ lists: { ...state.lists, [account.id]: listFromView(list) } }))
+    set({ addBusy: null, addError: null })
+    get().showAccount(account.id)
+  }
+
+  return {
+    phase: 'starting',
+    startError: null,
+    accounts: [],
+    shownAccountId: null,
+    screen: 'keys',
+    preferences: DEFAULT_PREFERENCES,
+    addBusy: null,
+    addError: null,
+    removeBusy: false,
+    removeError: null,
+    refreshingAll: false,
+    refreshOutcomes: {},
+
+    start: () => {
+      const { runs } = get()
+      if (runs.start) return runs.start.then(() => [])
+      const run = (async () => {
+        const request = runs.earlyInitialState
+        runs.earlyInitialState = null
+        if (get().phase !== 'ready') set({ phase: 'starting', startError: null })
+        const initial = await call(() => request ?? api.app.getInitialState())
+        if (!initial.ok) {
+          runs.start = null // allow "Try again"
+          set({ phase: 'failed', startError: initial.error })
+          return []
+        }
+        const { shownAccountId, pendingTokens, cachedKeys, cachedKeyCount } = initial.value
+        set(stateFromInitial(initial.value))
+        if (shownAccountId) {
+          // The initial state carried the first screenful; the rest follows, after the first paint.
+          if (cachedKeys && cachedKeys.keys.length < cachedKeyCount) void get().loadCached(shownAccountId)
+          void get().refresh(shownAccountId)
+        }
+        return pendingTokens
+      })()
+      runs.start = run
+      return run
+    },
+
+    addAccount: async (baseUrl, apiKey) => {
+      if (get().addBusy) return null
+      set({ addBusy: 'sign-in', addError: null })
+      const result = await call(() => api.accounts.add({ baseUrl, apiKey }))
+      if (!result.ok) {
+        set({ addBusy: null, addError: result.error })
+        return null
+      }
+      afterAdd(result.value)
+      return result.value
+    },
+
+    addSandbox: async () => {
+      if (get().addBusy) return false
+      set({ addBusy: 'sandbox', addError: null })
+      const result = await call(() => api.accounts.addSandbox())
+      if (!result.ok) {
+        set({ addBusy: null, addError: result.error })
+        return false
+      }
+      afterAdd(result.value)
+      return true
+    },
+
+    clearAddError: () => set({ addError: null }),
+
+    removeAccount: async (accountId) => {
+      if (get().removeBusy) return false
+      set({ removeBusy: true, removeError: null })
+      const result = await call(() => api.accounts.remove({ accountId }))
+      if (!result.ok) {
+        set({ removeBusy: false, removeError: result.error })
+        return false
+      }
+      get().accountsChanged(result.value)
+      set({ removeBusy: false, dialog: null })
+      return true
+    },
+
+    removeAllAccounts: async () => {
+      if (get().removeBusy) return false
+      set({ removeBusy: true, removeError: null })
+      const result = await call(() => api.accounts.removeAll())
+      if (!result.ok) {
+        // Some accounts may be gone already: show what is left.
+        const left = await call(() => api.accounts.list())
+        if (left.ok) get().accountsChanged(left.value)
+        set({ removeBusy: false, removeError: result.error })
+        return false
+      }
+      get().accountsChanged(result.value)
+      set({ removeBusy: false, dialog: null })
+      return true
+    },
+
+    showAccount: (accountId) => {
+      const state = get()
+      if (!state.accounts.some((account) => account.id === accountId)) return
+      const switching = state.shownAccountId !== accountId
+      set({ shownAccountId: accountId, screen: 'keys', ...(switching ? { filter: '' } : {}) })
+      if (switching) void call(() => api.accounts.show({ accountId }))
+      const list = get().lists[accountId]
+      if (!list) {
+        void get()
+          .loadCached(accountId)
+          .then(() => get().refresh(accountId))
+        return
+      }
+      const fetchedAt = list.fetchedAt ? Date.parse(list.fetchedAt) : Number.NaN
+      const recent = !list.fromCache && Date.now() - fetchedAt < SWITCH_REFRESH_AFTER_MS
+      if (!recent) void get().refresh(accountId)
+    },
+
+    showAccountAt: (index) => {
+      const account = get().accounts[index]
+      if (account) get().showAccount(account.id)
+    },
+
+    showOverview: () => {
+      if (get().accounts.length > 0) set({ screen: 'overview' })
+    },
+
+    refreshAll: () => {
+      const { runs } = get()
+      if (runs.refreshAll) return runs.refreshAll
+      set({ refreshingAll: true })
+      const run = (async () => {
+        const result = await call(() => api.accounts.refreshAll())
+        const outcomes = result.ok ? Object.fromEntries(result.value.map((outcome) => [outcome.accountId, outcome])) : {}
+        set({ refreshOutcomes: outcomes })
+        // Main now holds every fresh list: bring in those this window keeps in memory (no network).
+        await Promise.all(Object.keys(get().lists).map((accountId) => get().loadCached(accountId, { justFetched: outcomes[accountId]?.ok === true })))
+      })().finally(() => {
+        runs.refreshAll = null
+        set({ refreshingAll: false })
+      })
+      runs.refreshAll = run
+      return run
+    },
+
+    accountsChanged: (accounts) => {
+      const state = get()
+      const ids = new Set(accounts.map((account) => account.id))
+      const removed = state.accounts.filter((account) => !ids.has(account.id)).map((account) => account.id)
+      for (const accountId of removed) state.runs.bump(accountId)
+      const shownAccountId = state.shownAccountId && ids.has(state.shownAccountId) ? state.shownAccountId : (accounts[0]?.id ?? null)
+      const lists = removed.length === 0 ? state.lists : Object.fromEntries(Object.entries(state.lists).filter(([id]) => ids.has(id)))
+      set({ accounts, shownAccountId, lists, ...(accounts.length === 0 ? { screen: 'keys' as const } : {}) })
+      if (shownAccountId && shownAccountId !== state.shownAccountId) get().showAccount(shownAccountId)
+    },
+
+    setClipboardClearSeconds: async (seconds) => {
+      const result = await call(() => api.preferences.update({ clipboardClearSeconds: seconds }))
+      if (!result.ok) return result.error
+      set({ preferences: result.value })
+      return null
+    },
+
+    connectEvents: (onMenuCommand, onTokensWaiting) => {
+      let connected = true
+      const offerWaiting = async () => {
+        const pending = await call(() => api.token.listPending())
+        if (connected && pending.ok && pending.value.length > 0) onTokensWaiting(pending.value)
+      }
+      const offAccounts = api.on.accountsChanged(({ accounts }) => get().accountsChanged(accounts))
+      const offMenu = api.on.menuCommand(({ command, accountId }) => onMenuCommand(command, accountId))
+      // This window's own create gets its token in the answer; only others' need fetching.
+      const offWaiting = api.on.tokenWaiting(() => {
+        if (get().runs.createsInFlight === 0) void offerWaiting()
+      })
+      void offerWaiting()
+      return () => {
+        connected = false
+        offAccounts()
+        offMenu()
+        offWaiting()
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/** What the window shows around the data: sort, filter and which modal dialog is open. */
+import type { AccountId, KeyListItem } from '../../../shared/domain'
+import { DEFAULT_SORT, nextSort, type SortColumn, type SortOrder } from '../lib/key-list'
+import type { SliceContext } from './app-store'
+
+/** The modal dialogs the store opens. The copy-once dialog is not here: it holds a token. */
+export type OpenDialog =
+  | { kind: 'new-key'; accountId: AccountId }
+  | { kind: 'delete'; accountId: AccountId; key: KeyListItem }
+  /** Sign-in form in a dialog: a new account, or (with `baseUrl`/`email`) again to one that needs it. */
+  | { kind: 'add-account'; baseUrl?: string; email?: string }
+  | { kind: 'remove-account'; accountId: AccountId }
+  | { kind: 'remove-all' }
+  | { kind: 'settings' }
+  | null
+
+export interface UiSlice {
+  sort: SortOrder
+  filter: string
+  dialog: OpenDialog
+  /** A passing message about something that went as asked (e.g. an account that was already here). */
+  notice: string | null
+  setNotice(notice: string | null): void
+  setFilter(filter: string): void
+  /** Sorts by `column`, flipping the direction when it is already the sort column. */
+  sortBy(column: SortColumn): void
+  /** Opens a dialog unless one is open already (a shortcut never stacks dialogs). */
+  openDialog(dialog: Exclude<OpenDialog, null>): void
+  closeDialog(): void
+}
+
+export function createUiSlice({ set, get }: SliceContext): UiSlice {
+  return {
+    sort: DEFAULT_SORT,
+    filter: '',
+    dialog: null,
+    notice: null,
+    setNotice: (notice) => set({ notice }),
+    setFilter: (filter) => set({ filter }),
+    sortBy: (column) => set((state) => ({ sort: nextSort(state.sort, column) })),
+    openDialog: (dialog) => {
+      if (get().dialog === null) set({ dialog })
+    },
+    closeDialog: () => set({ dialog: null })
+  }
+}
