@@ -23,12 +23,17 @@ export function makeThrowawayCa(names: { dns: string[]; ip: string[] }): Throwaw
   const file = (name: string) => join(dir, name)
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
   const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
+  // Config files rather than -subj/-addext: the same on OpenSSL, LibreSSL (macOS) and Git's MSYS
+  // openssl (Windows), which would rewrite a "/CN=…" argument as a path.
+  const altNames = [...names.dns.map((name) => `DNS:${name}`), ...names.ip.map((ip) => `IP:${ip}`)].join(',')
+  const request = (commonName: string, extensions: string) =>
+    `[req]\nprompt = no\ndistinguished_name = dn\n[dn]\nCN = ${commonName}\n[ext]\n${extensions}\n`
   try {
-    openssl('req', '-x509', ...ecKey, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '2', '-subj', '/CN=Autocalls Keys throwaway test CA',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign')
-    openssl('req', ...ecKey, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', `/CN=${names.dns[0] ?? names.ip[0]}`)
-    const altNames = [...names.dns.map((name) => `DNS:${name}`), ...names.ip.map((ip) => `IP:${ip}`)].join(',')
-    writeFileSync(file('server.ext'), `subjectAltName=${altNames}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n`)
+    writeFileSync(file('ca.cnf'), request('Autocalls Keys throwaway test CA', 'basicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\nsubjectKeyIdentifier = hash'))
+    writeFileSync(file('server.cnf'), request(names.dns[0] ?? names.ip[0] ?? 'localhost', ''))
+    writeFileSync(file('server.ext'), `subjectAltName = ${altNames}\nbasicConstraints = CA:FALSE\nkeyUsage = critical,digitalSignature\nextendedKeyUsage = serverAuth\n`)
+    openssl('req', '-x509', '-config', file('ca.cnf'), '-extensions', 'ext', ...ecKey, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '2')
+    openssl('req', '-new', '-config', file('server.cnf'), ...ecKey, '-keyout', file('server.key'), '-out', file('server.csr'))
     openssl('x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', file('server.ext'), '-out', file('server.pem'))
   } catch (error) {
     rmSync(dir, { recursive: true, force: true })
