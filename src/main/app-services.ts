@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { AccountSessions, type SandboxHandle } from './accounts/account-sessions'
 import { AccountsService } from './accounts/accounts-service'
 import { AutocallsClient, type AutocallsClientOptions } from './api/autocalls-client'
+import { createNodeFetch } from './api/node-fetch'
 import { SecureClipboard, type ClipboardPort } from './clipboard/secure-clipboard'
 import { createHandlers, type IpcHandlers } from './ipc/handlers'
 import type { EventSink } from './ipc/event-sink'
@@ -54,7 +55,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const vault = options.vault ?? new KeychainVault()
   const pending = new PendingTokens(options.pendingTokenTtlMs === undefined ? {} : { ttlMs: options.pendingTokenTtlMs })
   const clipboard = new SecureClipboard(options.clipboard)
-  const createClient = (baseUrl: string, credential: string) => new AutocallsClient({ ...options.client, baseUrl, credential })
+  // One fetch for every account: the caller's (Electron hands in net.fetch), else Node's, honouring proxy variables.
+  const fetch = options.client?.fetch ?? createNodeFetch()
+  const createClient = (baseUrl: string, credential: string) => new AutocallsClient({ ...options.client, fetch, baseUrl, credential })
   const sessions = new AccountSessions({ vault, state, cache, events: options.events, createClient })
   const keys = new KeysService({ sessions, cache, pending, events: options.events })
   const accounts = new AccountsService({

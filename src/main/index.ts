@@ -10,7 +10,7 @@
  * two stay on the same accounts). In development only, ELECTRON_RENDERER_URL (set by
  * `electron-vite dev`) is loaded instead of app://.
  */
-import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, Menu, nativeTheme, protocol, screen, session, shell } from 'electron'
+import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, Menu, nativeTheme, net, protocol, screen, session, shell } from 'electron'
 import { join } from 'node:path'
 import { accountLabel } from '../shared/domain'
 import { USER_DATA_DIR_ENV } from './storage/user-data-dir'
@@ -21,6 +21,7 @@ import { log } from './support/log'
 import { APP_ENTRY_URL, APP_ID, APP_NAME, APP_ORIGIN, APP_SCHEME, DOCS_URL, originOf } from './electron/app-identity'
 import { createAppProtocolHandler, PRIVILEGED_SCHEMES } from './electron/app-protocol'
 import { createElectronClipboardPort } from './electron/clipboard-port'
+import { createNetFetch } from './electron/net-fetch'
 import { registerIpcHandlers } from './electron/ipc-bridge'
 import { aboutPanelOptions, buildMenuTemplate } from './electron/menu-template'
 import { hardenWebContents } from './electron/navigation'
@@ -142,7 +143,9 @@ function startApp(): void {
       })
     )
 
-    services = await createAppServices({ userDataDir: app.getPath('userData'), clipboard: clipboardPort, events, openExternal })
+    // API requests go through Chromium's network stack: system proxy and PAC, the OS certificate store.
+    const chromiumFetch = createNetFetch((input, init) => net.fetch(input, init))
+    services = await createAppServices({ userDataDir: app.getPath('userData'), clipboard: clipboardPort, events, openExternal, client: { fetch: chromiumFetch } })
     const handlers = { ...services.handlers }
     const show = handlers['accounts:show']
     // The menu marks the account shown.

@@ -10,6 +10,15 @@ export interface RecordedCall {
   args: unknown[]
 }
 
+/** A request the app sent through `net.fetch`, as it was handed over. */
+export interface NetRequest {
+  url: string
+  init: (RequestInit & { bypassCustomProtocolHandlers?: boolean }) | undefined
+}
+
+// Captured at load, so the stand-in still sends when a test takes Node's global fetch away.
+const nodeFetch = globalThis.fetch
+
 export interface FakeElectronOptions {
   userDataDir: string
   appPath: string
@@ -28,6 +37,7 @@ class Context {
   readonly menus: Array<{ template: unknown[] }> = []
   readonly clipboardState = { text: '', writes: [] as FakeClipboardItem[][], clears: 0 }
   readonly openedExternally: string[] = []
+  readonly netRequests: NetRequest[] = []
 
   record(what: string, ...args: unknown[]): void {
     this.log.push({ what, args })
@@ -266,6 +276,8 @@ export interface FakeElectronModule {
   clipboard: { write(items: FakeClipboardItem[]): Promise<void>; readText(): Promise<string>; clear(): void }
   ClipboardItem: typeof FakeClipboardItem
   shell: { openExternal(url: string): Promise<void> }
+  /** Records each request, then sends it with Node's fetch (Chromium's stack is not here). */
+  net: { fetch(input: string | Request, init?: NetRequest['init']): Promise<Response> }
 }
 
 interface FakeDisplay {
@@ -284,6 +296,7 @@ export interface FakeElectron {
   menus: Array<{ template: unknown[] }>
   clipboardState: { text: string; writes: FakeClipboardItem[][]; clears: number }
   openedExternally: string[]
+  netRequests: NetRequest[]
   /** Resolves `app.whenReady()` and emits 'ready'. */
   makeReady(): void
 }
@@ -350,6 +363,15 @@ export function createFakeElectron(options: FakeElectronOptions): FakeElectron {
       async openExternal(url) {
         context.openedExternally.push(url)
       }
+    },
+    net: {
+      async fetch(input, init) {
+        if (!context.isReady) throw new Error('net module can only be used after app is ready')
+        const url = typeof input === 'string' ? input : input.url
+        context.netRequests.push({ url, init })
+        const { bypassCustomProtocolHandlers: _electronOnly, ...nodeInit } = init ?? {}
+        return nodeFetch(input, nodeInit)
+      }
     }
   }
 
@@ -362,6 +384,7 @@ export function createFakeElectron(options: FakeElectronOptions): FakeElectron {
     menus: context.menus,
     clipboardState: context.clipboardState,
     openedExternally: context.openedExternally,
+    netRequests: context.netRequests,
     makeReady: () => app.makeReady()
   }
 }

@@ -401,6 +401,30 @@ describe('the built main bundle started with --sandbox', () => {
     expect(fake.clipboardState.text).toBe('')
   })
 
+  it("sends every API request through Electron's net.fetch, never Node's fetch", async () => {
+    const nodeFetch = globalThis.fetch
+    globalThis.fetch = () => Promise.reject(new Error("main used Node's fetch"))
+    try {
+      const { fake } = await startApp({ argv: ['--sandbox'] })
+      const accountId = await sandboxAccountOf(fake)
+      expect(await invoke(fake, 'keys:list', { accountId })).toMatchObject({ ok: true })
+      const initial = (await invoke(fake, 'app:get-initial-state', undefined)) as { value: { accounts: Array<{ baseUrl: string }> } }
+      const base = initial.value.accounts[0]!.baseUrl
+      // The sandbox sign-in (GET /user/me with its list, side by side) and the refresh went through
+      // net.fetch, with the client's rules.
+      expect(fake.netRequests.map((request) => `${request.init?.method} ${request.url}`).sort()).toEqual(
+        [`GET ${base}/user/api-keys`, `GET ${base}/user/api-keys`, `GET ${base}/user/me`]
+      )
+      for (const { init } of fake.netRequests) {
+        expect(init).toMatchObject({ redirect: 'error', credentials: 'omit', cache: 'no-store', bypassCustomProtocolHandlers: true })
+        expect(init?.signal).toBeInstanceOf(AbortSignal)
+        expect(new Headers(init?.headers).get('accept')).toBe('application/json')
+      }
+    } finally {
+      globalThis.fetch = nodeFetch
+    }
+  })
+
   it('also starts in the sandbox with AUTOCALLS_SANDBOX=1', async () => {
     const { fake } = await startApp({ env: { AUTOCALLS_SANDBOX: '1' } })
     expect(await sandboxAccountOf(fake)).toMatch(/^demo@example\.com on http:\/\/127\.0\.0\.1:\d+\/api$/)

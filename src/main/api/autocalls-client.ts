@@ -17,6 +17,7 @@ import {
   type Reader
 } from './response-schemas'
 import { DEFAULT_RETRY_POLICY, parseRetryAfterMs, retryDelayMs, type RetryPolicy } from './retry-policy'
+import { transportError } from './transport-errors'
 
 export const DEFAULT_TIMEOUT_MS = 15_000
 
@@ -164,7 +165,7 @@ export class AutocallsClient {
       // Reading the body is under the same timeout: a server may stall half-way.
       return { status: response.status, headers: response.headers, body: await response.text() }
     } catch (error) {
-      throw this.#transportError(error)
+      throw transportError(error, { host: new URL(this.baseUrl).host, timeoutMs: this.timeoutMs })
     }
   }
 
@@ -249,41 +250,6 @@ export class AutocallsClient {
     )
   }
 
-  #transportError(error: unknown): ApiError {
-    if (error instanceof ApiError) return error
-    const host = new URL(this.baseUrl).host
-    const name = (error as { name?: string } | null)?.name
-    if (name === 'TimeoutError' || name === 'AbortError') {
-      return new ApiError({
-        kind: 'timeout',
-        message: `${host} did not answer within ${this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : seconds(Math.round(this.timeoutMs / 1000))}.`,
-        mayHaveReachedServer: true
-      })
-    }
-    const code = causeCode(error)
-    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENETUNREACH' || code === 'EHOSTUNREACH') {
-      const what = code === 'ECONNREFUSED' ? 'the connection was refused' : code === 'EAI_AGAIN' || code === 'ENOTFOUND' ? 'the host name could not be found' : 'the network is unreachable'
-      return new ApiError({
-        kind: 'network',
-        message: `Could not reach ${host}: ${what}. Check your internet connection and the API base URL.`,
-        mayHaveReachedServer: false
-      })
-    }
-    if (code && /CERT|SSL|TLS/.test(code)) {
-      return new ApiError({
-        kind: 'network',
-        message: `Could not connect securely to ${host}: its TLS certificate is not trusted (${code}).`,
-        mayHaveReachedServer: false
-      })
-    }
-    return new ApiError({
-      kind: 'network',
-      message: `The connection to ${host} was lost before the answer arrived.`,
-      advice: 'Check your internet connection.',
-      mayHaveReachedServer: true
-    })
-  }
-
   #badResponse(message: string, status?: number): ApiError {
     return new ApiError({
       kind: 'bad_response',
@@ -321,13 +287,3 @@ const parseJson = (text: string): unknown => {
 }
 
 const contentType = (response: RawResponse): string => response.headers.get('content-type')?.split(';')[0] || 'no content type'
-
-function causeCode(error: unknown): string | undefined {
-  let current: unknown = error
-  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code
-    if (typeof code === 'string') return code
-    current = (current as { cause?: unknown }).cause
-  }
-  return undefined
-}
