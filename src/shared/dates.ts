@@ -84,7 +84,20 @@ export function parseInstant(text: string): number | null {
       offset = (sign === '-' ? -1 : 1) * (hours * 60 + minutes)
     } else return null
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset * 60_000
+  return daysSinceEpoch(year, month, day) * MS_PER_DAY + ((hour * 60 + minute - offset) * 60 + second) * 1000 + millis
+}
+
+/**
+ * Days from 1970-01-01 to a (proleptic Gregorian) date: Howard Hinnant's `days_from_civil`,
+ * plain arithmetic, a little faster than a call to `Date.UTC` (this runs 20,000 times per list).
+ */
+function daysSinceEpoch(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yearOfEra = y - era * 400
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear
+  return era * 146_097 + dayOfEra - 719_468
 }
 
 /** A calendar date `YYYY-MM-DD` that exists (years 1970 to 9999). */
