@@ -21,6 +21,9 @@ export type KeyState = 'in-use' | 'stale' | 'never-used' | 'new' | 'unknown'
 
 export const KEY_STATES: readonly KeyState[] = ['in-use', 'stale', 'never-used', 'new', 'unknown']
 
+/** For the command line's `--state` and other untyped input. */
+export const isKeyState = (value: unknown): value is KeyState => typeof value === 'string' && (KEY_STATES as readonly string[]).includes(value)
+
 /** The words a row shows (never colour alone). */
 export const KEY_STATE_LABELS: Readonly<Record<KeyState, string>> = {
   'in-use': 'In use',

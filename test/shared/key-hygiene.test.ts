@@ -6,6 +6,7 @@ import {
   DEFAULT_HYGIENE_SETTINGS,
   describeKeyState,
   indexKeyHygiene,
+  isKeyState,
   isReviewDue,
   keyTooltip,
   quickFilterOptions,
@@ -123,6 +124,13 @@ describe('review due', () => {
     expect(isReviewDue(null, '2027-03-15')).toBe(false)
     expect(isReviewDue(undefined, '2027-03-15')).toBe(false)
     expect(isReviewDue('soon', '2027-03-15')).toBe(false)
+  })
+})
+
+describe('isKeyState', () => {
+  it('accepts exactly the five states (the command line’s --state values)', () => {
+    for (const state of ['in-use', 'stale', 'never-used', 'new', 'unknown']) expect(isKeyState(state)).toBe(true)
+    for (const other of ['In use', 'inuse', 'all', '', null, 3]) expect(isKeyState(other)).toBe(false)
   })
 })
 
