@@ -147,34 +147,45 @@ export function startBatch<T>(tasks: readonly BatchTask<T>[], options: BatchOpti
     })
   )
 
+  /** Applies `stopWhen` once per task. */
+  const judged = new Set<number>()
+  const judge = (outcome: TaskOutcome<T>, index: number): void => {
+    if (judged.has(index) || outcome.status === 'skipped') return
+    judged.add(index)
+    if (!controller.signal.aborted && options.stopWhen?.(outcome, index)) {
+      ended = 'stopped'
+      stoppedBy = index
+      controller.abort()
+    }
+  }
+
   const runOne = async (task: BatchTask<T>, index: number): Promise<void> => {
+    const retrying = options.retryWhenRateLimited ?? false
     const attempt = async (): Promise<T> => {
       runningOn.set(task.pacer, runningOn.get(task.pacer)! + 1)
       report()
       try {
-        return await task.run()
+        const value = await task.run()
+        // Judged here, before the pacer hears the task is done and starts the next one: after a
+        // stopping outcome, nothing may start.
+        judge({ status: 'succeeded', value }, index)
+        return value
+      } catch (error) {
+        if (!(retrying && task.pacer.isRateLimited(error))) judge({ status: 'failed', error }, index)
+        throw error
       } finally {
         runningOn.set(task.pacer, runningOn.get(task.pacer)! - 1)
       }
     }
     try {
-      const value = await task.pacer.schedule(attempt, {
-        signal: controller.signal,
-        gate,
-        retryWhenRateLimited: options.retryWhenRateLimited ?? false
-      })
+      const value = await task.pacer.schedule(attempt, { signal: controller.signal, gate, retryWhenRateLimited: retrying })
       outcomes[index] = { status: 'succeeded', value }
     } catch (error) {
       // Only a task still waiting in its pacer is rejected with our own abort reason.
       const notStarted = controller.signal.aborted && error === controller.signal.reason
       outcomes[index] = notStarted ? { status: 'skipped', because: ended === 'stopped' ? 'stopped' : 'cancelled' } : { status: 'failed', error }
     }
-    const outcome = outcomes[index]!
-    if (outcome.status !== 'skipped' && !controller.signal.aborted && options.stopWhen?.(outcome, index)) {
-      ended = 'stopped'
-      stoppedBy = index
-      controller.abort()
-    }
+    judge(outcomes[index]!, index) // a 429 that ran out of retries
     report()
   }
 

@@ -265,6 +265,11 @@ export class RequestPacer {
     this.#pump()
   }
 
+  /** Whether `error` is the server's 429, by this pacer's reading (such a task may be run again). */
+  isRateLimited(error: unknown): boolean {
+    return this.#isRateLimited(error)
+  }
+
   /** Rejects every task that has not started (with `reason`); running ones finish. */
   cancelQueued(reason: unknown = new DOMException('The queued requests were cancelled.', 'AbortError')): void {
     const queued = this.#queue
