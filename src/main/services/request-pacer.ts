@@ -281,6 +281,16 @@ export class RequestPacer {
     this.#pump()
   }
 
+  /** For an account that is removed or signed out: drops queued work, timers and listeners. */
+  dispose(reason?: unknown): void {
+    this.cancelQueued(reason)
+    if (this.#timer !== null) this.#clock.clearTimeout(this.#timer)
+    this.#timer = null
+    this.#timerAt = Number.POSITIVE_INFINITY
+    this.#pausedUntil = null
+    this.#listeners.clear()
+  }
+
   status(): PacerStatus {
     const now = this.#clock.now()
     const remaining = this.#mode === 'headers' ? this.#effectiveRemaining() : null

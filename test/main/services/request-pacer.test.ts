@@ -254,6 +254,18 @@ describe('cancelling', () => {
     expect(server.hits.length).toBe(5)
     expect(pacer.status().queued).toBe(0)
   })
+
+  it('disposes: queued tasks rejected, no timer left behind', async () => {
+    const server = new SimulatedThrottle({ limit: 20, windowMs: 60_000 })
+    const pacer = new RequestPacer()
+    server.spendElsewhere(20)
+    const tasks = Promise.allSettled(Array.from({ length: 3 }, () => pacer.schedule(() => simulatedRequest(server, pacer, 'background'), { retryWhenRateLimited: true })))
+    await vi.advanceTimersByTimeAsync(100) // a 429: paused for a minute, the three queued
+    expect(pacer.status()).toMatchObject({ reason: 'rate-limited', queued: 3 })
+    pacer.dispose()
+    expect((await tasks).map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected'])
+    expect(vi.getTimerCount()).toBe(0)
+  })
 })
 
 describe('reading the answers', () => {
