@@ -16,16 +16,21 @@
  *   the server: a 429's Retry-After, and a window seen to roll over before we expected, each give
  *   an upper bound on it (see `#learnUpperBound`).
  * - A new window shows as Remaining going up. Answers can arrive out of order (four requests in
- *   flight), so only an answer to a request *sent after* the lowest Remaining arrived can tell: in
- *   the same window it would have to be lower still.
+ *   flight), so a rise proves a new window only for a request *sent after* an answer with as much
+ *   or less left had arrived: counted after it, in the same window it would show less. A late
+ *   answer to an older request may be about the old window; it only counts as one more request
+ *   possibly spent in this one.
  * - Safety does not rest on the time estimate: background work only ever spends what the server
  *   said is left, minus everything still in flight, minus the reserve. The estimate decides when
- *   to try again after the budget is used up, and how to spread the budget over the window.
+ *   one request goes out, alone, to find out whether the window has reset once the budget is
+ *   used up, and how to spread the budget over the window when the queue is longer than it.
  *
- * Limits of the model: another client of the same user (a script, another computer) spends the
- * same budget unseen until the next answer shows it, and can cause a 429, which pauses us for the
- * Retry-After. If the assumed window is shorter than the real one, the first request after the
- * assumed end spends one unit of the reserve before the pacer notices and doubles its guess.
+ * Limits of the model: another client of the same user (a script, another computer, another
+ * pacer for the same user) spends the same budget unseen until the next answer shows it, and can
+ * cause a 429, which pauses us for the Retry-After. If the assumed window is shorter than the real
+ * one, the request sent when it runs out spends one unit of the reserve before the pacer notices
+ * and doubles its guess. Learned lengths are rounded up to whole seconds (Laravel's unit), which
+ * costs up to a second per window on a server with exact sub-second windows.
  */
 import { ApiError } from '../api/api-error'
 import type { RateLimitObservation } from '../api/rate-limit-headers'
