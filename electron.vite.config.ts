@@ -5,7 +5,15 @@ import { defineConfig } from 'electron-vite'
 export default defineConfig({
   main: {
     // keytar (the one runtime dependency) stays external: it is a native module loaded lazily.
-    build: { outDir: 'out/main' }
+    build: {
+      outDir: 'out/main',
+      rolldownOptions: {
+        // The desktop app's main process, and the `autocalls-keys` command line (package.json
+        // `bin`), which shares the services and must run on plain Node: it never imports electron.
+        input: { index: resolve(__dirname, 'src/main/index.ts'), cli: resolve(__dirname, 'src/cli/index.ts') },
+        output: { banner: (chunk) => (chunk.isEntry && chunk.name === 'cli' ? '#!/usr/bin/env node' : '') }
+      }
+    }
   },
   preload: {
     // A sandboxed preload cannot require() modules: bundle everything into one CommonJS file.
