@@ -1,4 +1,5 @@
-import { resolve } from 'node:path'
+import { chmod } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 
@@ -13,7 +14,16 @@ export default defineConfig({
         input: { index: resolve(__dirname, 'src/main/index.ts'), cli: resolve(__dirname, 'src/cli/index.ts') },
         output: { banner: (chunk) => (chunk.isEntry && chunk.name === 'cli' ? '#!/usr/bin/env node' : '') }
       }
-    }
+    },
+    plugins: [
+      {
+        // So out/main/cli.js runs as a program straight after a build (npm sets this on install too).
+        name: 'autocalls-keys:executable-cli',
+        async writeBundle(options) {
+          if (options.dir) await chmod(join(options.dir, 'cli.js'), 0o755)
+        }
+      }
+    ]
   },
   preload: {
     // A sandboxed preload cannot require() modules: bundle everything into one CommonJS file.

@@ -95,7 +95,7 @@ export async function runCli(argv: readonly string[], io: Io, options: RunOption
       exitCode = EXIT.usage // a group without its subcommand: the help went to standard error
     } else {
       const message = `${error.message.replace(/^error:\s*/i, '')}`
-      await report(io, wantsJson, { error: { kind: 'invalid_request', message: capitalise(message) }, exitCode: EXIT.usage }, 'Run `autocalls-keys --help` for the commands and their options.')
+      await report(io, wantsJson, { error: { kind: 'invalid_request', message: capitalise(message) }, exitCode: EXIT.usage }, `Run \`${helpCommandFor(argv)}\` for the commands and their options.`)
       exitCode = EXIT.usage
     }
   }
@@ -164,6 +164,13 @@ export async function report(io: Io, json: boolean, failure: CliFailure, hint: s
   }
   if (hint) lines.push(style.dim(hint))
   await io.stderr.write(`${lines.join('\n')}\n`)
+}
+
+/** `autocalls-keys keys list --help` when the words name a command, else the main help. */
+function helpCommandFor(argv: readonly string[]): string {
+  const words = argv.filter((arg, index) => !arg.startsWith('-') && argv[index - 1] !== '--account').join(' ')
+  const spec = COMMANDS.find((command) => words === command.name || words.startsWith(`${command.name} `))
+  return `autocalls-keys ${spec ? `${spec.name} ` : ''}--help`
 }
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)

@@ -11,10 +11,11 @@ const ESCAPE_SEQUENCE = /\u001b\[[0-9;]*[~A-Za-z]/g
 
 /** Reads a secret from the terminal without echoing it. Ctrl+C (or Ctrl+D on nothing) stops. */
 export async function readHidden(stdin: NodeJS.ReadStream, stderr: OutStream, prompt: string): Promise<string> {
-  await stderr.write(prompt)
+  // Echo goes off before the prompt shows, so a key typed or pasted at once is never echoed.
   const wasRaw = stdin.isRaw
   stdin.setRawMode(true)
   stdin.setEncoding('utf8')
+  await stderr.write(prompt)
   return new Promise<string>((resolve, reject) => {
     let value = ''
     const finish = (settle: () => void) => {
