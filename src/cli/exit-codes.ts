@@ -49,6 +49,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   3    not found (a key id that the account does not have)
   4    network or server: unreachable, timed out, rate limited, or an unexpected answer
   5    the system keychain cannot be used (locked or missing)
-  6    a create whose outcome is unknown: the key may exist (check \`keys list\`, never just retry)
+  6    a create that gave no usable token: the key may exist (check \`keys list\`, never
+       just retry)
   70   internal error (a bug in autocalls-keys)
   130  interrupted at a prompt`

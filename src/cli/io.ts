@@ -27,8 +27,16 @@ export function wantsColor(stream: { isTTY?: boolean; hasColors?: () => boolean 
   return stream.hasColors?.() ?? true
 }
 
+/** The reader went away (`autocalls-keys keys list | head -1`): the command stops, quietly. */
+export class OutputClosedError extends Error {
+  constructor() {
+    super('The output was closed by its reader.')
+    this.name = 'OutputClosedError'
+  }
+}
+
 function outStream(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, filter: (text: string) => string): OutStream {
-  // A closed pipe (`autocalls-keys keys list | head`) must end the command, not crash it.
+  // A closed pipe must end the command, not crash it with an unhandled 'error' event.
   stream.on('error', () => undefined)
   return {
     isTTY: stream.isTTY === true,
@@ -36,7 +44,10 @@ function outStream(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, filter: (
     write: (text) =>
       new Promise<void>((resolve, reject) => {
         if (text === '') return resolve()
-        stream.write(filter(text), (error) => (error ? reject(error) : resolve()))
+        stream.write(filter(text), (error) => {
+          if (!error) resolve()
+          else reject((error as NodeJS.ErrnoException).code === 'EPIPE' ? new OutputClosedError() : error)
+        })
       })
   }
 }

@@ -11,7 +11,7 @@ import { COMMANDS, GROUPS } from './command-table'
 import type { CommandSpec } from './command-spec'
 import { CommandContext, type GlobalOptions } from './context'
 import { EXIT, EXIT_CODES_HELP } from './exit-codes'
-import type { Io } from './io'
+import { OutputClosedError, type Io } from './io'
 import { jsonError } from './output/json'
 import { styleFor } from './output/style'
 
@@ -134,10 +134,15 @@ async function runCommand(
     const { run } = await spec.load()
     code = (await run(ctx, input)) ?? EXIT.ok
   } catch (error) {
+    if (error instanceof OutputClosedError) return closeQuietly(ctx, EXIT.ok)
     const failure = toCliFailure(error)
     await report(io, ctx.json, failure, hintFor(failure))
     code = failure.exitCode
   }
+  return closeQuietly(ctx, code)
+}
+
+async function closeQuietly(ctx: CommandContext, code: number): Promise<number> {
   try {
     await ctx.close()
   } catch {
@@ -147,8 +152,7 @@ async function runCommand(
 }
 
 function hintFor(failure: CliFailure): string | null {
-  if (failure.exitCode === EXIT.notSignedIn && failure.error.kind !== 'not_signed_in') return 'Sign in again with `autocalls-keys login`.'
-  if (failure.exitCode === EXIT.notSignedIn && /sign in again/i.test(failure.error.message)) return 'Run `autocalls-keys login`.'
+  if (failure.exitCode === EXIT.notSignedIn && !failure.error.message.includes('autocalls-keys login')) return 'Sign in again with `autocalls-keys login` (and --base-url for a white-label host).'
   return null
 }
 

@@ -119,6 +119,18 @@ describe.runIf(probe.available)('autocalls-keys keys (real OS keychain)', () => 
       expect(listed.body['keys']).toEqual([expect.objectContaining({ id, name: 'ci deploy', state: 'new' })])
     })
 
+    it('standard output closed by its reader: a list ends quietly (exit 0); a create says the token is lost (exit 6)', async () => {
+      await signedIn('closed-pipe')
+      const list = await world.run(['keys', 'list'], { closeStdout: true })
+      expect(list.code, describeRun(list)).toBe(0)
+      expect(list.stderr).toBe('')
+      const create = await world.run(['keys', 'create', 'nobody reads'], { closeStdout: true })
+      expect(create.code, describeRun(create)).toBe(6)
+      const made = sandbox.listKeysOf(user.token).find((k) => k.name === 'nobody reads')!
+      expect(create.stderr).toContain(`Key #${made.id} “nobody reads” was created, but its token could not be written to standard output, so it is lost.`)
+      expect(create.stderr).not.toMatch(/\d+\|[A-Za-z0-9]{40}/)
+    })
+
     it('--json: one JSON object with the token as a field', async () => {
       await signedIn('create-json')
       const { run, body } = await world.json(['keys', 'create', 'from json', '--json'])

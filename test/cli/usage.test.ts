@@ -37,7 +37,7 @@ describe('help and version', () => {
     expect(help.stdout).toContain(EXIT_CODES_HELP)
     expect(help.stdout).toContain('AUTOCALLS_ACCOUNT')
     expect(help.stdout).toContain('NO_COLOR')
-    for (const code of ['0    done', '1    usage', '2    not signed in', '3    not found', '4    network or server', '5    the system keychain', '6    a create whose outcome is unknown']) {
+    for (const code of ['0    done', '1    usage', '2    not signed in', '3    not found', '4    network or server', '5    the system keychain', '6    a create that gave no usable token']) {
       expect(help.stdout).toContain(code)
     }
   })

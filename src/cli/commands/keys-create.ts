@@ -28,11 +28,12 @@ export const run: CommandRun = async (ctx, { args }) => {
   try {
     await ctx.io.stdout.write(tokenOutput(ctx, created, chosen.json))
   } catch {
+    // Like a lost answer, this create gave no usable token: the same exit code and remedy.
     throw new CliError(
-      'internal',
-      `Key ${created.key ? `#${created.key.id} ` : ''}“${name}” was created, but its token could not be written to standard output, so it is lost. Delete that key and create a new one.`,
+      'create_outcome_unknown',
+      `Key ${created.key ? `#${created.key.id} ` : ''}“${inert(name)}” was created, but its token could not be written to standard output, so it is lost. Delete that key and create a new one.`,
       undefined,
-      EXIT.internal
+      EXIT.createOutcomeUnknown
     )
   } finally {
     services.pending.wipe(created.pendingId)

@@ -30,6 +30,8 @@ export interface RunOptions {
   input?: string
   env?: Record<string, string | undefined>
   timeoutMs?: number
+  /** Closes the read end of standard output at once, as `| head -0` or `| true` would. */
+  closeStdout?: boolean
 }
 
 export interface CliWorld {
@@ -103,7 +105,8 @@ export function runCli(args: readonly string[], options: RunOptions & { env: Nod
     const child = spawn(process.execPath, ['--require', FORBID_ELECTRON, CLI, ...args], { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    if (options.closeStdout) child.stdout.destroy()
+    else child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000)
     child.on('error', reject)
