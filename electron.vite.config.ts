@@ -19,8 +19,8 @@ export default defineConfig({
       {
         // So out/main/cli.js runs as a program straight after a build (npm sets this on install too).
         name: 'autocalls-keys:executable-cli',
-        async writeBundle(options) {
-          if (options.dir) await chmod(join(options.dir, 'cli.js'), 0o755)
+        async writeBundle(options, bundle) {
+          if (options.dir && 'cli.js' in bundle) await chmod(join(options.dir, 'cli.js'), 0o755)
         }
       }
     ]
