@@ -8,6 +8,7 @@
 import { hostOf, type AccountId } from '../shared/domain'
 import { CliError, usageError } from './cli-error'
 import { EXIT } from './exit-codes'
+import { inert } from './output/inert'
 
 export const ACCOUNT_ENV = 'AUTOCALLS_ACCOUNT'
 
@@ -66,7 +67,7 @@ export function selectorOf(account: ChoosableAccount, accounts: readonly Choosab
 /** The accounts as a usage error lists them (and as its JSON form carries them). */
 function accountList(accounts: readonly ChoosableAccount[]): { text: string; selectors: string[] } {
   const selectors = accounts.map((account) => selectorOf(account, accounts))
-  return { text: selectors.map((selector) => `  ${selector}`).join('\n'), selectors }
+  return { text: selectors.map((selector) => `  ${inert(selector)}`).join('\n'), selectors }
 }
 
 /** An account named on the command line (use, logout, --account). */

@@ -9,6 +9,7 @@ import { ACCOUNT_ENV, chooseAccount, describeSelection, findAccount, selectorOf,
 import type { Io } from './io'
 import { accountJson, type AccountJson } from './output/json'
 import { styleFor, type Style } from './output/style'
+import { inert } from './output/inert'
 
 export interface GlobalOptions {
   account?: string
@@ -101,6 +102,7 @@ export class CommandContext {
 
   #describe(view: AccountView, accounts: readonly AccountView[], selectedBy: ChosenAccount['selectedBy']): ChosenAccount {
     const selector = selectorOf(view, accounts)
-    return { view, selector, selectedBy, label: accountLabel(view), json: accountJson(view, selector) }
+    // The email comes from the server: shown inert, like every server text on a terminal.
+    return { view, selector, selectedBy, label: inert(accountLabel(view)), json: accountJson(view, selector) }
   }
 }

@@ -87,6 +87,19 @@ describe.runIf(probe.available)('autocalls-keys keys (real OS keychain)', () => 
       expect(bad.stderr).toContain('Allowed choices are in-use, stale, never-used, new')
     })
 
+    it('names are shown inert in tables (no escape or bidirectional control reaches the terminal) and exact in JSON', async () => {
+      await signedIn('list-hostile')
+      const hostile = 'clear\u001b[2J\u001b[31mred\u202eevil\nnext line\t日本🔑'
+      const key = sandbox.seedKey(user.token, { name: hostile }).key
+      const table = await world.run(['keys', 'list'])
+      expect(table.code).toBe(0)
+      expect(table.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/)
+      expect(table.stdout).toContain(`${key.id}  clear\\u001b[2J\\u001b[31mred\\u202eevil\\nnext line\\t日本🔑`)
+      expect(table.stdout.trimEnd().split('\n')).toHaveLength(3) // the name's new line did not split the row
+      const { body } = await world.json(['keys', 'list', '--json'])
+      expect((body['keys'] as Array<{ id: number; name: string }>).find((k) => k.id === key.id)!.name).toBe(hostile)
+    })
+
     it('a server error is exit 4 after the app\'s retries (3 GETs of the list), and nothing is passed off as current', async () => {
       await signedIn('list-500')
       expect((await world.run(['keys', 'list', '--json'])).code).toBe(0)

@@ -10,6 +10,7 @@ export const run: CommandRun = async (ctx) => {
   // A 401 here ends the account's session, exactly as in the app.
   const profile = await sessions.withClient(chosen.view.id, (client) => client.getMe())
   await sessions.markVerified(chosen.view.id, profile)
+  // whoami takes no account argument: the choice came from --account, the environment or the default.
   const selectedBy = chosen.selectedBy === 'argument' ? 'flag' : chosen.selectedBy
   if (ctx.json) {
     await ctx.io.stdout.write(jsonDocument({ account: { ...chosen.json, name: profile.name }, selectedBy, profile, verified: true }))
