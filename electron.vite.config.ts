@@ -1,11 +1,29 @@
-import { resolve } from 'node:path'
+import { chmod } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 
 export default defineConfig({
   main: {
     // keytar (the one runtime dependency) stays external: it is a native module loaded lazily.
-    build: { outDir: 'out/main' }
+    build: {
+      outDir: 'out/main',
+      rolldownOptions: {
+        // The desktop app's main process, and the `autocalls-keys` command line (package.json
+        // `bin`), which shares the services and must run on plain Node: it never imports electron.
+        input: { index: resolve(__dirname, 'src/main/index.ts'), cli: resolve(__dirname, 'src/cli/index.ts') },
+        output: { banner: (chunk) => (chunk.isEntry && chunk.name === 'cli' ? '#!/usr/bin/env node' : '') }
+      }
+    },
+    plugins: [
+      {
+        // So out/main/cli.js runs as a program straight after a build (npm sets this on install too).
+        name: 'autocalls-keys:executable-cli',
+        async writeBundle(options, bundle) {
+          if (options.dir && 'cli.js' in bundle) await chmod(join(options.dir, 'cli.js'), 0o755)
+        }
+      }
+    ]
   },
   preload: {
     // A sandboxed preload cannot require() modules: bundle everything into one CommonJS file.

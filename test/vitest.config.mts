@@ -14,7 +14,7 @@ export default defineConfig({
           name: 'node',
           root,
           environment: 'node',
-          include: ['test/{main,shared,sandbox,preview,electron,reliability,tooling}/**/*.test.ts'],
+          include: ['test/{main,shared,sandbox,preview,electron,reliability,tooling}/**/*.test.ts', 'test/cli/**/*.test.ts'],
           testTimeout: 20_000
         }
       },

@@ -1,0 +1,16 @@
+/** ANSI styles, applied only when the stream wants colour (a terminal without NO_COLOR). */
+export interface Style {
+  bold(text: string): string
+  dim(text: string): string
+  warn(text: string): string
+  error(text: string): string
+  ok(text: string): string
+}
+
+const wrap = (open: number, close: number) => (text: string) => `\u001b[${open}m${text}\u001b[${close}m`
+
+const COLOURED: Style = { bold: wrap(1, 22), dim: wrap(2, 22), warn: wrap(33, 39), error: wrap(31, 39), ok: wrap(32, 39) }
+const identity = (text: string) => text
+const PLAIN: Style = { bold: identity, dim: identity, warn: identity, error: identity, ok: identity }
+
+export const styleFor = (stream: { color: boolean }): Style => (stream.color ? COLOURED : PLAIN)

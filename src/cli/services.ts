@@ -1,0 +1,32 @@
+/**
+ * The app's own services, built through the same composition root as the desktop app, on the
+ * same folder (Electron's userData, or AUTOCALLS_KEYS_USER_DATA_DIR) and the same keychain
+ * entries. Loaded only when a command needs them, so `--help` never pays for zod or keytar.
+ */
+import type { AppServices } from '../main/app-services'
+import type { ClipboardPort } from '../main/clipboard/secure-clipboard'
+import type { EventSink } from '../main/ipc/event-sink'
+
+/** The command line never copies: a new token goes to standard output, once. */
+const NO_CLIPBOARD: ClipboardPort = {
+  writeSecret: async () => {
+    throw new Error('The command line does not use the clipboard.')
+  },
+  readText: async () => '',
+  clear: () => undefined
+}
+
+/** No window to tell: the desktop app re-reads the shared state file when it needs to. */
+const NO_EVENTS: EventSink = { emit: () => undefined }
+
+export async function openServices(env: NodeJS.ProcessEnv): Promise<AppServices> {
+  const [{ createAppServices }, { defaultUserDataDir }] = await Promise.all([import('../main/app-services'), import('../main/storage/user-data-dir')])
+  return createAppServices({
+    userDataDir: defaultUserDataDir(env),
+    clipboard: NO_CLIPBOARD,
+    events: NO_EVENTS,
+    openExternal: async () => {
+      throw new Error('The command line does not open links.')
+    }
+  })
+}
