@@ -92,6 +92,8 @@ export function cliEnv(userDataDir: string, service: string, extra: Record<strin
   delete env['AUTOCALLS_ACCOUNT']
   delete env['NO_COLOR']
   delete env['FORCE_COLOR']
+  // Node takes a bare CI=true for a terminal without colours: the colour tests decide for themselves.
+  delete env['CI']
   for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) delete env[name]
     else env[name] = value

@@ -143,10 +143,14 @@ describe('double Enter and two windows', () => {
       await mainScreen(page).deleteButton('Seeded key 1').click()
       await deleteDialog(page).dialog.waitFor()
     }
-    // Long enough that both clicks land while the first DELETE is in flight, even on a loaded machine.
-    world.sandbox.faults.add({ method: 'DELETE', fault: { type: 'latency', ms: 1500 } })
+    // The first DELETE stays in flight until both windows' deletes have reached main, however
+    // slowly a loaded machine delivers the second click.
+    world.sandbox.faults.add({ method: 'DELETE', fault: { type: 'latency', ms: 4000 } })
     const since = world.sandbox.requests.length
+    const deletesAsked = async () => app.preview.requestLog.filter((r) => r.channel === 'keys:delete').length
     await Promise.all([deleteDialog(app.page).confirmDelete.click(), deleteDialog(other).confirmDelete.click()])
+    await waitUntil(deletesAsked, (n) => n === 2, 'both windows to ask main for the delete')
+    expect(world.sandbox.requests.slice(since).filter((r) => r.method === 'DELETE' && r.status !== null)).toHaveLength(0)
     for (const page of [app.page, other]) {
       await deleteDialog(page).dialog.waitFor({ state: 'detached', timeout: 10_000 })
       await waitUntil(() => visibleKeyNames(page), (names) => !names.includes('Seeded key 1'), 'the row to go')
