@@ -105,7 +105,8 @@ export function readerOf<S extends z.ZodType>(schema: S): Reader<z.output<S>> {
 
 /** The database id Sanctum puts before the `|` of a token: a strong hint, not a guarantee. */
 export function tokenIdPrefix(token: string): number | null {
-  const match = /^(\d{1,15})\|/.exec(token)
+  // Database ids have no leading zero: "01|…" is not the token of key 1.
+  const match = /^([1-9]\d{0,14})\|/.exec(token)
   if (!match) return null
   const id = Number(match[1])
   return Number.isSafeInteger(id) && id > 0 ? id : null

@@ -36,6 +36,8 @@ export function parseRetryAfterMs(header: string | null, now: number = Date.now(
     const ms = Number(trimmed) * 1000
     return Number.isFinite(ms) ? ms : undefined // hundreds of digits are not a wait, they are noise
   }
+  // Only an HTTP date is a date: V8 would also read "-1", "1.5" or "0" as a year.
+  if (!/[A-Za-z]/.test(trimmed)) return undefined
   const date = Date.parse(trimmed)
   if (Number.isNaN(date)) return undefined
   return Math.max(0, date - now)

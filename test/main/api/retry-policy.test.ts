@@ -18,6 +18,8 @@ describe('retry policy', () => {
     expect(parseRetryAfterMs('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000)
     expect(parseRetryAfterMs('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(0)
     expect(parseRetryAfterMs('soon', now)).toBeUndefined()
+    // Not delta-seconds and not an HTTP date (V8's Date.parse would read each as a year).
+    for (const odd of ['-1', '1.5', '+3', '0.0', '1 2']) expect(parseRetryAfterMs(odd, now), odd).toBeUndefined()
     expect(parseRetryAfterMs(null, now)).toBeUndefined()
   })
 })
