@@ -35,7 +35,9 @@ const BY_KIND: Readonly<Record<AppErrorKind, ExitCode>> = {
   keychain_unavailable: EXIT.keychain,
   create_outcome_unknown: EXIT.createOutcomeUnknown,
   token_gone: EXIT.internal,
-  internal: EXIT.internal
+  internal: EXIT.internal,
+  // Interrupted before it ran (a batch stopped by the person): like a prompt interrupted.
+  cancelled: EXIT.interrupted
 }
 
 export const exitCodeOf = (kind: AppErrorKind): ExitCode => BY_KIND[kind]

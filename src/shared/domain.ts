@@ -1,5 +1,8 @@
 /** Domain types shared by main, preload and renderer. Nothing here is secret. */
 import type { AppError } from './errors'
+import { DEFAULT_HYGIENE_SETTINGS, type HygieneSettings } from './key-hygiene'
+import type { StoredKeyNote } from './key-notes'
+import type { RotationKeyRef, RotationRecord } from './rotation'
 
 /** The production API; white-label hosts and the sandbox use other base URLs. */
 export const DEFAULT_BASE_URL = 'https://app.autocalls.ai/api'
@@ -72,6 +75,21 @@ export interface AccountView {
   neverUsedCount: number | null
   /** ISO time of the last successful list fetch. */
   lastRefreshedAt: string | null
+  /** Background work for this account is waiting to stay within the server's rate limit. */
+  pacing: PacingView | null
+  /** Something to tell the person once, e.g. how an interrupted replacement of the app's key ended. */
+  notice: string | null
+}
+
+/** Why background work (refresh all, bulk delete, rotation watching) waits, for the window to say so. */
+export interface PacingView {
+  /** `rate-limited`: the server answered 429; `reserve`: the window's last requests are kept for clicks. */
+  reason: 'rate-limited' | 'reserve' | 'spreading' | 'no-headers'
+  /** When it resumes (ISO), for `rate-limited` and `reserve`. */
+  resumesAt: string | null
+  /** Requests left in the server's current window, as it last said. */
+  remaining: number | null
+  limit: number | null
 }
 
 /** How many distinct account colours the renderer has. */
@@ -84,6 +102,10 @@ export interface KeyListView {
   fetchedAt: string
   /** True when this list comes from the on-disk cache rather than a fetch in this run. */
   fromCache: boolean
+  /** This computer's notes on the account's keys, by key id. */
+  notes: Record<string, StoredKeyNote>
+  /** The account's open rotations (and ones that ended since the last list). */
+  rotations: RotationRecord[]
 }
 
 /** Adding an account (or signing in again to one): verified first, stored only when accepted. */
@@ -113,6 +135,8 @@ export interface CreatedKeyView {
   /** Handle for the copy-once dialog: copy and confirm refer to the token by this id. */
   pendingId: string
   token: string
+  /** Set when the key was created as the replacement of another (a rotation). */
+  replaces: RotationKeyRef | null
 }
 
 /** A created token that is waiting for the person to confirm they saved it. */
@@ -124,6 +148,8 @@ export interface PendingTokenView {
   accountLabel: string
   keyName: string
   keyId: number | null
+  /** The key this one replaces (a rotation), so the dialog can say so. */
+  replaces: RotationKeyRef | null
   /** ISO timestamp after which main wipes the token. */
   expiresAt: string
 }
@@ -137,13 +163,64 @@ export interface DeleteResultView {
   signedOut: boolean
 }
 
-export interface Preferences {
+export interface Preferences extends HygieneSettings {
   /** Seconds after which a copied token is cleared from the clipboard (if it is still there). */
   clipboardClearSeconds: number
+  /** How long an old key must be silent before a rotation is safe to finish. */
+  quietPeriodMinutes: number
 }
 
-export const DEFAULT_PREFERENCES: Preferences = { clipboardClearSeconds: 60 }
+export const DEFAULT_PREFERENCES: Preferences = { clipboardClearSeconds: 60, ...DEFAULT_HYGIENE_SETTINGS, quietPeriodMinutes: 15 }
 export const CLIPBOARD_CLEAR_SECONDS_RANGE = { min: 5, max: 600 } as const
+export const QUIET_PERIOD_MINUTES_RANGE = { min: 1, max: 7 * 24 * 60 } as const
+
+/** One key's line in the answer to a bulk delete, in the order asked. */
+export interface BulkDeleteItem {
+  id: number
+  name: string
+  outcome: 'deleted' | 'already-gone' | 'failed' | 'skipped'
+  /** For `failed`: why; for `skipped`: the batch was cancelled or stopped. */
+  error: AppError | null
+}
+
+export interface BulkDeleteResult {
+  accountId: AccountId
+  batchId: string
+  /** `stopped`: a 401 (the account was signed out); `cancelled`: the person stopped it. */
+  ended: 'completed' | 'cancelled' | 'stopped'
+  items: BulkDeleteItem[]
+  /** The app's own key was in the batch (deleted last): the account is signed out. */
+  signedOut: boolean
+}
+
+/** Where a batch stands, sent as it moves. */
+export interface BatchProgressView {
+  accountId: AccountId
+  batchId: string
+  total: number
+  done: number
+  failed: number
+  remaining: number
+  /** All waiting work is paused until then (ISO), to stay within the server's limit. */
+  pausedUntil: string | null
+  pauseReason: 'rate-limited' | 'reserve' | null
+}
+
+/** What an export did: saved where the person chose, cancelled, or (browser preview) a download. */
+export type ExportOutcome =
+  | { outcome: 'saved'; path: string }
+  | { outcome: 'cancelled' }
+  | { outcome: 'download'; fileName: string; mimeType: string; content: string }
+
+/** Replacing the key this app signs in with for an account. */
+export interface OwnKeyRotationResult {
+  account: AccountView
+  /** The key that was deleted. */
+  oldKey: RotationKeyRef
+  newKey: RotationKeyRef
+  /** Set only when the person asked to see the new token (the usual copy-once rules apply). */
+  reveal: { pendingId: string; token: string } | null
+}
 
 export interface CopyResultView {
   /** Seconds until the clipboard is cleared, if it still holds the token then. */
@@ -174,7 +251,7 @@ export interface InitialStateView {
 export const INITIAL_CACHED_KEYS = 100
 
 /** Commands that the native menu (or its browser-preview equivalent) sends to the window. */
-export type MenuCommand = 'new-key' | 'refresh' | 'find' | 'add-account' | 'show-overview' | 'show-account'
+export type MenuCommand = 'new-key' | 'refresh' | 'find' | 'add-account' | 'show-overview' | 'show-account' | 'show-activity' | 'export-keys'
 
 /** "email on host" (the host alone for the default server's accounts too), for labels and logs. */
 export function accountLabel(account: { baseUrl: string; profile: { email: string } }): string {

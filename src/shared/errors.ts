@@ -25,6 +25,8 @@ export type AppErrorKind =
   | 'token_gone'
   /** An external link outside the allowlist. */
   | 'not_allowed'
+  /** Work the person stopped (a batch cancelled before it reached this item). */
+  | 'cancelled'
   | 'internal'
 
 export interface AppError {

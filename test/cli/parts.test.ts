@@ -178,7 +178,8 @@ describe('exit codes', () => {
       keychain_unavailable: 5,
       create_outcome_unknown: 6,
       token_gone: 70,
-      internal: 70
+      internal: 70,
+      cancelled: 130
     }
     for (const [kind, code] of Object.entries(expected)) expect([kind, exitCodeOf(kind as AppErrorKind)]).toEqual([kind, code])
   })

@@ -7,7 +7,18 @@
  */
 import { readFile, rename } from 'node:fs/promises'
 import { z } from 'zod'
-import { ACCOUNT_COLOR_COUNT, CLIPBOARD_CLEAR_SECONDS_RANGE, DEFAULT_PREFERENCES, type AccountId, type Preferences, type UserProfile } from '../../shared/domain'
+import {
+  ACCOUNT_COLOR_COUNT,
+  CLIPBOARD_CLEAR_SECONDS_RANGE,
+  DEFAULT_PREFERENCES,
+  QUIET_PERIOD_MINUTES_RANGE,
+  type AccountId,
+  type Preferences,
+  type UserProfile
+} from '../../shared/domain'
+import { HYGIENE_SETTING_RANGES } from '../../shared/key-hygiene'
+import type { StoredKeyNote } from '../../shared/key-notes'
+import type { RotationRecord } from '../../shared/rotation'
 import { log } from '../support/log'
 import { writeFileAtomic } from './atomic-file'
 import { withFileLock } from './file-lock'
@@ -38,6 +49,22 @@ export interface PersistedState {
   /** The command line's default account (`autocalls-keys use`). */
   defaultAccountId: AccountId | null
   preferences: Preferences
+  /** This computer's notes on keys, per account and key id (never sent anywhere). */
+  notes: Record<AccountId, Record<string, StoredKeyNote>>
+  /** Rotations per account: the open ones, and ended ones until the window has seen them end. */
+  rotations: Record<AccountId, RotationRecord[]>
+  /** Unfinished replacements of the app's own credential (see own-key-rotation.ts), per account. */
+  ownKeyRotations: Record<AccountId, OwnKeyJournal>
+}
+
+/** Where a replacement of the app's own credential got to: enough to finish it or roll it back after a crash. */
+export interface OwnKeyJournal {
+  phase: 'creating' | 'created' | 'verified' | 'swapped'
+  startedAt: string
+  /** The replacement's name, so an orphan (a crash between the POST and its answer) can be named to the person. */
+  replacementName: string
+  oldKeyId: number | null
+  newKeyId: number | null
 }
 
 const profileSchema = z.object({ name: z.string().nullable(), email: z.string(), totalBalance: z.number().nullable() })
@@ -53,14 +80,34 @@ const accountSchema = z.looseObject({
   keyCount: z.number().int().nullable(),
   neverUsedCount: z.number().int().nullable()
 })
+const whole = (range: { min: number; max: number }) => z.number().int().min(range.min).max(range.max)
 // Preferences added by later versions get their defaults; a value out of range is a damaged file.
 const preferencesSchema = z.looseObject({
-  clipboardClearSeconds: z
-    .number()
-    .int()
-    .min(CLIPBOARD_CLEAR_SECONDS_RANGE.min)
-    .max(CLIPBOARD_CLEAR_SECONDS_RANGE.max)
-    .default(DEFAULT_PREFERENCES.clipboardClearSeconds)
+  clipboardClearSeconds: whole(CLIPBOARD_CLEAR_SECONDS_RANGE).default(DEFAULT_PREFERENCES.clipboardClearSeconds),
+  staleAfterDays: whole(HYGIENE_SETTING_RANGES.staleAfterDays).default(DEFAULT_PREFERENCES.staleAfterDays),
+  newForDays: whole(HYGIENE_SETTING_RANGES.newForDays).default(DEFAULT_PREFERENCES.newForDays),
+  rotateAfterDays: whole(HYGIENE_SETTING_RANGES.rotateAfterDays).nullable().default(DEFAULT_PREFERENCES.rotateAfterDays),
+  quietPeriodMinutes: whole(QUIET_PERIOD_MINUTES_RANGE).default(DEFAULT_PREFERENCES.quietPeriodMinutes)
+})
+const noteSchema = z.object({ note: z.string().max(4000), reviewBy: z.string().nullable(), updatedAt: z.string() })
+const keyRef = z.object({ id: z.number().int(), name: z.string() })
+const rotationSchema = z.looseObject({
+  accountId: z.string(),
+  oldKey: keyRef,
+  newKey: keyRef,
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  outcome: z.enum(['finished', 'cancelled', 'completed-elsewhere']).nullable(),
+  state: z.enum(['waiting-for-first-use', 'new-key-in-use', 'old-key-quiet', 'safe-to-finish', 'old-key-gone', 'replacement-gone']),
+  ownKey: z.boolean(),
+  newKeyFirstUsedAt: z.string().nullable()
+})
+const journalSchema = z.object({
+  phase: z.enum(['creating', 'created', 'verified', 'swapped']),
+  startedAt: z.string(),
+  replacementName: z.string(),
+  oldKeyId: z.number().int().nullable(),
+  newKeyId: z.number().int().nullable()
 })
 // Loose objects: fields a newer minor version added are kept when this version writes the file.
 const stateSchema = z.looseObject({
@@ -69,7 +116,11 @@ const stateSchema = z.looseObject({
   accountOrder: z.array(z.string()),
   shownAccountId: z.string().nullable(),
   defaultAccountId: z.string().nullable(),
-  preferences: preferencesSchema
+  preferences: preferencesSchema,
+  // Added within version 2: a file written before them reads as having none.
+  notes: z.record(z.string(), z.record(z.string(), noteSchema)).default({}),
+  rotations: z.record(z.string(), z.array(rotationSchema)).default({}),
+  ownKeyRotations: z.record(z.string(), journalSchema).default({})
 })
 
 export const emptyState = (): PersistedState => ({
@@ -78,7 +129,10 @@ export const emptyState = (): PersistedState => ({
   accountOrder: [],
   shownAccountId: null,
   defaultAccountId: null,
-  preferences: { ...DEFAULT_PREFERENCES }
+  preferences: { ...DEFAULT_PREFERENCES },
+  notes: {},
+  rotations: {},
+  ownKeyRotations: {}
 })
 
 type Change = (draft: PersistedState) => void
@@ -219,7 +273,7 @@ async function readStateFile(filePath: string): Promise<Loaded> {
   const upgraded = upgradeState(json)
   const parsed = stateSchema.safeParse(upgraded?.state)
   if (!upgraded || !parsed.success) return { kind: 'damaged', text }
-  return { kind: 'state', state: parsed.data as PersistedState, legacyCaches: upgraded.legacyCaches }
+  return { kind: 'state', state: parsed.data as unknown as PersistedState, legacyCaches: upgraded.legacyCaches }
 }
 
 async function setAside(filePath: string): Promise<void> {
