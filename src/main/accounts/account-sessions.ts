@@ -4,11 +4,14 @@
  * went wrong last. Calls name their account; nothing here is "the current account", so a switch
  * in the window can never redirect a call that is already running.
  */
-import { ACCOUNT_COLOR_COUNT, type AccountId, type AccountStatus, type AccountView, type UserProfile } from '../../shared/domain'
+import { ACCOUNT_COLOR_COUNT, type AccountId, type AccountStatus, type AccountView, type PacingView, type UserProfile } from '../../shared/domain'
 import type { AppError } from '../../shared/errors'
 import { SHARED_MESSAGES } from '../../shared/messages'
 import { ApiError } from '../api/api-error'
-import type { AutocallsClient } from '../api/autocalls-client'
+import type { AutocallsClient, ResponseObservation } from '../api/autocalls-client'
+import { observeRateLimit } from '../api/rate-limit-headers'
+import type { BatchTask } from '../services/batch-runner'
+import { RequestPacer, type PacerOptions, type PacerStatus, type ScheduleOptions } from '../services/request-pacer'
 import type { EventSink } from '../ipc/event-sink'
 import { toAppError, UserFacingError } from '../services/app-error'
 import type { AppStateStore, StoredAccount } from '../storage/app-state-store'
@@ -28,12 +31,18 @@ export interface AccountSessionsDeps {
   state: AppStateStore
   /** An ended session's key list goes with it: nothing stale stays around to be shown as current. */
   cache: KeyCacheStore
-  createClient: (baseUrl: string, credential: string) => AutocallsClient
+  /** `observe` hears every HTTP answer (for the account's rate-limit pacing). */
+  createClient: (baseUrl: string, credential: string, observe?: (observation: ResponseObservation) => void) => AutocallsClient
   events: EventSink
+  /** Pacing settings for every account's pacer (tests and the bench shorten the window). */
+  pacing?: PacerOptions
 }
 
 /** What only this run knows about an account. */
 interface Runtime {
+  /** All background work for the account goes through it; clicks only tell it what they spent. */
+  pacer: RequestPacer
+  pacing: PacingView | null
   client: AutocallsClient | null
   /** The keychain read in flight, shared by concurrent callers. */
   loading: Promise<AutocallsClient> | null
@@ -59,6 +68,8 @@ export class AccountSessions {
   readonly #deps: AccountSessionsDeps
   readonly #runtime = new Map<AccountId, Runtime>()
   readonly #sandboxes = new Map<AccountId, SandboxAccount>()
+  /** Something the window should tell the person about an account once (an interrupted key rotation's end). */
+  readonly #notices = new Map<AccountId, string>()
 
   constructor(deps: AccountSessionsDeps) {
     this.#deps = deps
@@ -91,6 +102,20 @@ export class AccountSessions {
     return this.#runtime.get(accountId)?.verified ?? false
   }
 
+  readonly #endedListeners = new Set<(accountId: AccountId, reason: string) => void>()
+
+  /** Told when an account's session ends without the person asking (401, own key deleted). */
+  onSessionEnded(listener: (accountId: AccountId, reason: string) => void): () => void {
+    this.#endedListeners.add(listener)
+    return () => this.#endedListeners.delete(listener)
+  }
+
+  /** Says something about an account in its view (until the app quits). */
+  setNotice(accountId: AccountId, notice: string): void {
+    this.#notices.set(accountId, notice)
+    this.announce()
+  }
+
   /** Tells every window the accounts changed. */
   announce(): void {
     this.#deps.events.emit('event:accounts-changed', { accounts: this.views() })
@@ -100,7 +125,27 @@ export class AccountSessions {
    * Runs an API call with the account's client. A 401 ends that account's session (its
    * credential leaves the keychain) before the error goes back; other accounts are untouched.
    */
-  async withClient<T>(accountId: AccountId, call: (client: AutocallsClient) => Promise<T>): Promise<T> {
+  withClient<T>(accountId: AccountId, call: (client: AutocallsClient) => Promise<T>): Promise<T> {
+    // A click never waits for the pacer; it only keeps its counts right.
+    return this.#runtimeOf(accountId).pacer.runInteractive(() => this.#call(accountId, call))
+  }
+
+  /**
+   * Runs an API call as background work (refresh all, rotation watching): it waits its turn in the
+   * account's pacer, which keeps a reserve for clicks and pauses everything on a 429. The call
+   * gets no retry of its own on 429 (pass `{ retryRateLimited: false }` to the client): the
+   * pacer runs it again after the pause.
+   */
+  inBackground<T>(accountId: AccountId, call: (client: AutocallsClient) => Promise<T>, options: Omit<ScheduleOptions, 'retryWhenRateLimited'> = {}): Promise<T> {
+    return this.#runtimeOf(accountId).pacer.schedule(() => this.#call(accountId, call), { ...options, retryWhenRateLimited: true })
+  }
+
+  /** One task of a batch (bulk delete): paced like background work, with the account's usual 401 handling. */
+  batchTask<T>(accountId: AccountId, call: (client: AutocallsClient) => Promise<T>): BatchTask<T> {
+    return { pacer: this.#runtimeOf(accountId).pacer, run: () => this.#call(accountId, call) }
+  }
+
+  async #call<T>(accountId: AccountId, call: (client: AutocallsClient) => Promise<T>): Promise<T> {
     const client = await this.#clientOf(accountId)
     try {
       const value = await call(client)
@@ -142,11 +187,12 @@ export class AccountSessions {
    * one that is here already. The credential goes to the keychain first; nothing is stored if
    * that fails.
    */
-  async signedIn(input: { baseUrl: string; profile: UserProfile; credential: string; client: AutocallsClient; appKeyId: number | null }): Promise<{ accountId: AccountId; alreadyExisted: boolean }> {
+  async signedIn(input: { baseUrl: string; profile: UserProfile; credential: string; appKeyId: number | null }): Promise<{ accountId: AccountId; alreadyExisted: boolean }> {
     const accountId = accountIdFor(input.baseUrl, input.profile.email)
     const alreadyExisted = this.record(accountId) !== null
     await this.#deps.vault.set(accountId, input.credential)
-    this.#runtime.set(accountId, { client: input.client, loading: null, verified: true, transient: null, refreshing: this.#runtime.get(accountId)?.refreshing ?? 0 })
+    const runtime = this.#runtimeOf(accountId)
+    Object.assign(runtime, { client: this.#observedClient(accountId, input.baseUrl, input.credential), loading: null, verified: true, transient: null })
     await this.#deps.state.update((draft) => {
       const existing = draft.accounts[accountId]
       draft.accounts[accountId] = {
@@ -170,7 +216,7 @@ export class AccountSessions {
   }
 
   /** Registers a sandbox account (kept in memory only; its server stops with the app or on removal). */
-  addSandbox(input: { profile: UserProfile; client: AutocallsClient; handle: SandboxHandle; appKeyId: number | null }): AccountId {
+  addSandbox(input: { profile: UserProfile; handle: SandboxHandle; appKeyId: number | null }): AccountId {
     const accountId = accountIdFor(input.handle.baseUrl, input.profile.email)
     const record: StoredAccount = {
       id: accountId,
@@ -185,7 +231,12 @@ export class AccountSessions {
       neverUsedCount: null
     }
     this.#sandboxes.set(accountId, { record, handle: input.handle })
-    this.#runtime.set(accountId, { client: input.client, loading: null, verified: true, transient: null, refreshing: 0 })
+    Object.assign(this.#runtimeOf(accountId), {
+      client: this.#observedClient(accountId, input.handle.baseUrl, input.handle.token),
+      loading: null,
+      verified: true,
+      transient: null
+    })
     this.announce()
     return accountId
   }
@@ -211,7 +262,7 @@ export class AccountSessions {
    * leaves the keychain, the account stays listed as "needs sign-in" with the reason.
    */
   async endSession(accountId: AccountId, reason: string): Promise<void> {
-    this.#runtime.delete(accountId)
+    this.#forgetRuntime(accountId, reason)
     const sandbox = this.#sandboxes.get(accountId)
     if (sandbox) {
       sandbox.record.signedOutReason = reason
@@ -228,6 +279,7 @@ export class AccountSessions {
       })
     }
     await this.#deps.cache.delete(accountId)
+    for (const listener of this.#endedListeners) listener(accountId, reason)
     this.announce()
   }
 
@@ -239,14 +291,17 @@ export class AccountSessions {
     const sandbox = this.#sandboxes.get(accountId)
     if (sandbox) {
       this.#sandboxes.delete(accountId)
-      this.#runtime.delete(accountId)
+      this.#forgetRuntime(accountId, 'The account was removed.')
       await sandbox.handle.close()
     } else {
       if (!this.#deps.state.state.accounts[accountId]) throw unknownAccount()
       await this.#deps.vault.delete(accountId)
-      this.#runtime.delete(accountId)
+      this.#forgetRuntime(accountId, 'The account was removed.')
       await this.#deps.state.update((draft) => {
         delete draft.accounts[accountId]
+        delete draft.notes[accountId]
+        delete draft.rotations[accountId]
+        delete draft.ownKeyRotations[accountId]
         draft.accountOrder = draft.accountOrder.filter((id) => id !== accountId)
         if (draft.shownAccountId === accountId) draft.shownAccountId = draft.accountOrder[0] ?? null
         if (draft.defaultAccountId === accountId) draft.defaultAccountId = draft.accountOrder[0] ?? null
@@ -257,11 +312,40 @@ export class AccountSessions {
 
   /** Forgets what this run knows of accounts that another process removed from the state file. */
   prune(): void {
-    for (const accountId of this.#runtime.keys()) if (!this.record(accountId)) this.#runtime.delete(accountId)
+    for (const accountId of this.#runtime.keys()) if (!this.record(accountId)) this.#forgetRuntime(accountId, 'The account was removed.')
+  }
+
+  /**
+   * Starts using a new credential for a signed-in account (its own key was rotated): later calls
+   * send the new one; calls already running finish with the old.
+   */
+  replaceCredential(accountId: AccountId, credential: string, appKeyId: number | null): Promise<void> {
+    const record = this.record(accountId)
+    if (!record) throw unknownAccount()
+    const runtime = this.#runtimeOf(accountId)
+    runtime.client = this.#observedClient(accountId, record.baseUrl, credential)
+    runtime.verified = true
+    const sandbox = this.#sandboxes.get(accountId)
+    if (sandbox) {
+      sandbox.record.appKeyId = appKeyId
+      return Promise.resolve()
+    }
+    return this.#deps.state.update((draft) => {
+      const stored = draft.accounts[accountId]
+      if (stored) stored.appKeyId = appKeyId
+    })
+  }
+
+  /** A client for `credential` on the account's host, whose answers feed the account's pacer. */
+  clientFor(accountId: AccountId, credential: string): AutocallsClient {
+    const record = this.record(accountId)
+    if (!record) throw unknownAccount()
+    return this.#observedClient(accountId, record.baseUrl, credential)
   }
 
   /** Stops the sandbox servers (app quit). */
   async dispose(): Promise<void> {
+    for (const runtime of this.#runtime.values()) runtime.pacer.dispose(new Error('The app is shutting down.'))
     await Promise.all([...this.#sandboxes.values()].map((sandbox) => sandbox.handle.close().catch(() => undefined)))
   }
 
@@ -291,7 +375,7 @@ export class AccountSessions {
       await this.endSession(accountId, CREDENTIAL_MISSING_REASON)
       throw new UserFacingError('not_signed_in', CREDENTIAL_MISSING_REASON)
     }
-    const client = this.#deps.createClient(record.baseUrl, credential)
+    const client = this.#observedClient(accountId, record.baseUrl, credential)
     runtime.client = client
     if (runtime.transient?.status === 'keychain-locked') {
       runtime.transient = null
@@ -323,10 +407,43 @@ export class AccountSessions {
   #runtimeOf(accountId: AccountId): Runtime {
     let runtime = this.#runtime.get(accountId)
     if (!runtime) {
-      runtime = { client: null, loading: null, verified: false, transient: null, refreshing: 0 }
+      const pacer = new RequestPacer(this.#deps.pacing)
+      const created: Runtime = { pacer, pacing: null, client: null, loading: null, verified: false, transient: null, refreshing: 0 }
+      pacer.onStatus((status) => this.#pacingChanged(created, status))
+      runtime = created
       this.#runtime.set(accountId, runtime)
     }
     return runtime
+  }
+
+  #observedClient(accountId: AccountId, baseUrl: string, credential: string): AutocallsClient {
+    return this.#deps.createClient(baseUrl, credential, (observation) =>
+      this.#runtime.get(accountId)?.pacer.observe(observeRateLimit(observation.headers, observation.status, observation.sentAt, Date.now()))
+    )
+  }
+
+  /** The window hears about waits it should show ("pausing 23 s…"), not about every count. */
+  #pacingChanged(runtime: Runtime, status: PacerStatus): void {
+    const waiting = status.queued > 0 && status.reason !== null
+    const next: PacingView | null = waiting
+      ? {
+          reason: status.reason!,
+          resumesAt: status.pausedUntil === null ? null : new Date(status.pausedUntil).toISOString(),
+          remaining: status.remaining,
+          limit: status.limit
+        }
+      : null
+    const before = runtime.pacing
+    runtime.pacing = next
+    if (before?.reason !== next?.reason || before?.resumesAt !== next?.resumesAt) this.announce()
+  }
+
+  /** Drops what this run knows of an account; its queued background work is cancelled. */
+  #forgetRuntime(accountId: AccountId, reason: string): void {
+    const runtime = this.#runtime.get(accountId)
+    if (!runtime) return
+    runtime.pacer.dispose(new UserFacingError('not_signed_in', reason))
+    this.#runtime.delete(accountId)
   }
 
   #records(): StoredAccount[] {
@@ -358,7 +475,9 @@ export class AccountSessions {
       verified: runtime?.verified ?? false,
       keyCount: record.keyCount,
       neverUsedCount: record.neverUsedCount,
-      lastRefreshedAt: record.lastRefreshedAt
+      lastRefreshedAt: record.lastRefreshedAt,
+      pacing: runtime?.pacing ?? null,
+      notice: this.#notices.get(record.id) ?? null
     }
   }
 }

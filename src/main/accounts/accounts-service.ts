@@ -5,7 +5,7 @@
  * verification succeeded.
  */
 import { checkBaseUrl } from '../../shared/base-url'
-import type { AccountId, AccountView, AddAccountResult, KeyListView, RefreshOutcome } from '../../shared/domain'
+import { accountLabel, hostOf, type AccountId, type AccountView, type AddAccountResult, type KeyListView, type RefreshOutcome } from '../../shared/domain'
 import type { AutocallsClient } from '../api/autocalls-client'
 import { tokenIdPrefix } from '../api/response-schemas'
 import { toAppError, UserFacingError } from '../services/app-error'
@@ -13,6 +13,8 @@ import type { KeysService } from '../services/keys-service'
 import type { AppStateStore } from '../storage/app-state-store'
 import type { KeyCacheStore } from '../storage/key-cache-store'
 import { log } from '../support/log'
+import type { ActivityRecorder } from '../services/activity-recorder'
+import { InFlightLimit } from '../services/batch-runner'
 import type { AccountSessions, SandboxHandle } from './account-sessions'
 
 /** "Refresh all" never has more than this many requests in flight to one host. */
@@ -26,6 +28,7 @@ export interface AccountsServiceDeps {
   createClient: (baseUrl: string, credential: string) => AutocallsClient
   /** Starts the n-th sandbox server of this run (0 first): another loopback host each time. */
   startSandbox: (index: number) => Promise<SandboxHandle>
+  activity: ActivityRecorder
 }
 
 export class AccountsService {
@@ -34,6 +37,7 @@ export class AccountsService {
 
   constructor(deps: AccountsServiceDeps) {
     this.#deps = deps
+    deps.sessions.onSessionEnded((accountId, reason) => void deps.activity.record(accountId, { action: 'sign-out', outcome: 'ok', detail: reason }))
   }
 
   list(): AccountView[] {
@@ -65,9 +69,9 @@ export class AccountsService {
       baseUrl: baseUrl.url,
       profile: profile.value,
       credential,
-      client,
       appKeyId: tokenIdPrefix(credential)
     })
+    await this.#deps.activity.record(accountId, { action: 'sign-in', keyId: tokenIdPrefix(credential), outcome: 'ok', detail: alreadyExisted ? 'signed in again' : 'account added' })
     const view = list.status === 'fulfilled' ? await keys.recordList(accountId, list.value) : null
     if (list.status === 'rejected') log.warn('The list fetched alongside a sign-in failed:', list.reason)
     return { account: this.#view(accountId), alreadyExisted, list: view }
@@ -79,7 +83,7 @@ export class AccountsService {
     try {
       const client = this.#deps.createClient(handle.baseUrl, handle.token)
       const [profile, list] = await Promise.all([client.getMe(), client.listKeys()])
-      const accountId = this.#deps.sessions.addSandbox({ profile, client, handle, appKeyId: tokenIdPrefix(handle.token) })
+      const accountId = this.#deps.sessions.addSandbox({ profile, handle, appKeyId: tokenIdPrefix(handle.token) })
       this.#deps.cache.markEphemeral(accountId)
       const view: KeyListView = await this.#deps.keys.recordList(accountId, list)
       return { account: this.#view(accountId), alreadyExisted: false, list: view }
@@ -91,7 +95,9 @@ export class AccountsService {
 
   /** Signs out of one account: its keychain entry goes first, then its cached data. */
   async remove(accountId: AccountId): Promise<AccountView[]> {
+    const view = this.#deps.sessions.view(accountId)
     await this.#deps.sessions.remove(accountId)
+    if (view) await this.#deps.activity.recordFor(accountId, accountLabel(view), { action: 'account-removed', outcome: 'ok' })
     await this.#deps.cache.delete(accountId)
     return this.list()
   }
@@ -116,25 +122,26 @@ export class AccountsService {
    */
   async refreshAll(): Promise<RefreshOutcome[]> {
     const accounts = this.list().filter((account) => account.status !== 'needs-sign-in')
-    const byHost = new Map<string, AccountView[]>()
-    for (const account of accounts) {
-      const host = new URL(account.baseUrl).host
-      byHost.set(host, [...(byHost.get(host) ?? []), account])
+    // One limit per host: a server never sees more than REFRESH_ALL_PER_HOST of these at once,
+    // and accounts on different hosts proceed in parallel. Each list is background work, paced
+    // by its account's pacer (a click of the person's still goes first).
+    const gates = new Map<string, InFlightLimit>()
+    const gateOf = (baseUrl: string): InFlightLimit => {
+      const host = hostOf(baseUrl)
+      let gate = gates.get(host)
+      if (!gate) gates.set(host, (gate = new InFlightLimit(REFRESH_ALL_PER_HOST)))
+      return gate
     }
-    const outcomes = new Map<AccountId, RefreshOutcome>()
-    await Promise.all(
-      [...byHost.values()].map((group) =>
-        runPool(group, REFRESH_ALL_PER_HOST, async (account) => {
-          try {
-            await this.#deps.keys.list(account.id)
-            outcomes.set(account.id, { accountId: account.id, ok: true, error: null })
-          } catch (error) {
-            outcomes.set(account.id, { accountId: account.id, ok: false, error: toAppError(error) })
-          }
-        })
-      )
+    return Promise.all(
+      accounts.map(async (account): Promise<RefreshOutcome> => {
+        try {
+          await this.#deps.keys.backgroundList(account.id, { gate: gateOf(account.baseUrl) })
+          return { accountId: account.id, ok: true, error: null }
+        } catch (error) {
+          return { accountId: account.id, ok: false, error: toAppError(error) }
+        }
+      })
     )
-    return accounts.map((account) => outcomes.get(account.id)!)
   }
 
   #view(accountId: AccountId): AccountView {
@@ -155,13 +162,4 @@ function checkCredential(raw: string): string {
     throw new UserFacingError('validation', message, { apiKey: [message] })
   }
   return credential
-}
-
-/** Runs `work` over `items` with at most `limit` at a time. */
-async function runPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!)
-  })
-  await Promise.all(lanes)
 }

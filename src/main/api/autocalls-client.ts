@@ -43,6 +43,11 @@ export interface CreatedKey {
   idHint: number | null
 }
 
+export interface CallOptions {
+  /** false: a 429 is returned at once instead of waited out here (the pacer waits for the whole batch). */
+  retryRateLimited?: boolean
+}
+
 /** Every HTTP answer (interactive or not), for the per-account rate-limit pacing. */
 export interface ResponseObservation {
   method: string
@@ -85,21 +90,21 @@ export class AutocallsClient {
   }
 
   /** `GET /user/me`: verifies the credential and says who it belongs to. */
-  async getMe(): Promise<UserProfile> {
-    const { value } = await this.#request('GET', '/user/me', readUserProfile)
+  async getMe(options: CallOptions = {}): Promise<UserProfile> {
+    const { value } = await this.#request('GET', '/user/me', readUserProfile, undefined, options)
     return value
   }
 
   /** `GET /user/api-keys`. */
-  async listKeys(): Promise<ApiKey[]> {
-    const { value } = await this.#request('GET', '/user/api-keys', readKeyList)
+  async listKeys(options: CallOptions = {}): Promise<ApiKey[]> {
+    const { value } = await this.#request('GET', '/user/api-keys', readKeyList, undefined, options)
     return value
   }
 
   /** `POST /user/api-keys`. Never retried: a second POST could create a second key. */
   async createKey(name: string): Promise<CreatedKey> {
     const sentAt = new Date()
-    const { value } = await this.#request('POST', '/user/api-keys', readCreatedKey, { name })
+    const { value } = await this.#request('POST', '/user/api-keys', readCreatedKey, { name }, {})
     // The token is all that matters now: a missing name or date falls back to what we know.
     return { token: value.token, name: value.name ?? name, createdAt: value.createdAt ?? sentAt.toISOString(), idHint: tokenIdPrefix(value.token) }
   }
@@ -108,10 +113,10 @@ export class AutocallsClient {
    * `DELETE /user/api-keys/{id}`. A 404 means the key is gone either way: on the first attempt
    * it was deleted elsewhere; after a retry, most likely by our own earlier attempt.
    */
-  async deleteKey(id: number): Promise<{ alreadyGone: boolean }> {
+  async deleteKey(id: number, options: CallOptions = {}): Promise<{ alreadyGone: boolean }> {
     let attempts = 0
     try {
-      await this.#request('DELETE', `/user/api-keys/${id}`, readMessage, undefined, (n) => (attempts = n))
+      await this.#request('DELETE', `/user/api-keys/${id}`, readMessage, undefined, { ...options, onAttempt: (n) => (attempts = n) })
       return { alreadyGone: false }
     } catch (error) {
       if (error instanceof ApiError && error.kind === 'not_found') return { alreadyGone: attempts <= 1 }
@@ -123,9 +128,10 @@ export class AutocallsClient {
     method: Method,
     path: string,
     reader: Reader<T>,
-    body?: unknown,
-    onAttempt?: (attempt: number) => void
+    body: unknown,
+    options: CallOptions & { onAttempt?: (attempt: number) => void }
   ): Promise<{ value: T; attempts: number }> {
+    const { onAttempt } = options
     const idempotent = method !== 'POST'
     for (let attempt = 1; ; attempt++) {
       onAttempt?.(attempt)
@@ -138,6 +144,8 @@ export class AutocallsClient {
       } catch (error) {
         if (!(error instanceof ApiError)) throw error
         if (!idempotent || attempt >= this.#retry.maxAttempts || !isRetryable(error)) throw error
+        // A paced call's 429 is the pacer's to wait out (it pauses the whole batch), not this request's.
+        if (error.kind === 'rate_limited' && options.retryRateLimited === false) throw error
         const retryAfterMs = error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : undefined
         if (retryAfterMs !== undefined && retryAfterMs > this.#retry.maxRetryAfterMs) throw error
         await this.#sleep(retryDelayMs(this.#retry, attempt, retryAfterMs, this.#random))

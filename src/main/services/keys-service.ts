@@ -1,27 +1,47 @@
 /**
  * An account's API keys: list (cached on disk for the next start), create (never duplicated,
  * never retried, answered from the POST alone) and delete (once per key, signing that account out
- * when it removes the account's own key). Every call names its account.
+ * when it removes the account's own key). Every call names its account. Each list carries this
+ * computer's notes and rotations of the account, and is announced to whoever watches lists.
  */
 import { accountLabel, type AccountId, type ApiKey, type CreatedKeyView, type DeleteResultView, type KeyListItem, type KeyListView } from '../../shared/domain'
+import { classifyKey, DEFAULT_HYGIENE_SETTINGS, type HygieneSettings } from '../../shared/key-hygiene'
 import { checkKeyName } from '../../shared/key-name'
+import type { StoredKeyNote } from '../../shared/key-notes'
 import { SHARED_MESSAGES } from '../../shared/messages'
+import type { RotationKeyRef, RotationRecord } from '../../shared/rotation'
 import type { AccountSessions } from '../accounts/account-sessions'
 import { ApiError } from '../api/api-error'
-import type { AutocallsClient } from '../api/autocalls-client'
+import type { AutocallsClient, CreatedKey } from '../api/autocalls-client'
 import type { EventSink } from '../ipc/event-sink'
 import type { KeyCacheStore } from '../storage/key-cache-store'
 import { log } from '../support/log'
-import { UserFacingError } from './app-error'
+import type { ActivityRecorder } from './activity-recorder'
+import { toAppError, UserFacingError } from './app-error'
 import type { PendingTokens } from './pending-tokens'
+import type { InFlightGate } from './request-pacer'
 
 export const OWN_KEY_DELETED_REASON = SHARED_MESSAGES.ownKeyDeleted
+
+/** What this computer keeps about an account's keys, shown with every list. */
+export interface LocalKeyData {
+  notes: Record<string, StoredKeyNote>
+  rotations: RotationRecord[]
+}
+
+/** Told about every list fetched (notes drop deleted keys, rotations move on). */
+export type ListListener = (accountId: AccountId, keys: readonly ApiKey[], fetchedAt: string) => Promise<void> | void
 
 export interface KeysServiceDeps {
   sessions: AccountSessions
   cache: KeyCacheStore
   pending: PendingTokens
   events: EventSink
+  activity: ActivityRecorder
+  /** Notes and rotations of an account (empty by default). */
+  localData?: (accountId: AccountId) => LocalKeyData
+  /** The thresholds of "never used" for the account summaries. */
+  settings?: () => HygieneSettings
   now?: () => Date
 }
 
@@ -31,23 +51,33 @@ interface ListRun {
   seq: number
 }
 
-const DAY_MS = 86_400_000
-/** A never-used key younger than this is "new", not "never used" (issue 10's default). */
-const NEW_FOR_MS = 7 * DAY_MS
+export interface CreateOptions {
+  /** The key this one replaces (a rotation): the token's dialog says so. */
+  replaces?: RotationKeyRef
+}
 
 export class KeysService {
   readonly #deps: KeysServiceDeps
   readonly #now: () => Date
   readonly #lists = new Map<AccountId, ListRun>()
+  /** Background fetches (paced), apart from the person's: a click never waits behind one. */
+  readonly #backgroundLists = new Map<AccountId, Promise<KeyListView>>()
   #listSeq = 0
   readonly #createsInFlight = new Map<string, Promise<CreatedKeyView>>()
   /** requestId → pendingId of creates that finished, so a late duplicate cannot make a second key. */
   readonly #createsDone = new Map<string, string>()
   readonly #deletesInFlight = new Map<string, Promise<DeleteResultView>>()
+  readonly #listeners = new Set<ListListener>()
 
   constructor(deps: KeysServiceDeps) {
     this.#deps = deps
     this.#now = deps.now ?? (() => new Date())
+  }
+
+  /** Subscribes to every list fetched; returns the unsubscribe function. */
+  onListFetched(listener: ListListener): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
   }
 
   /**
@@ -58,7 +88,7 @@ export class KeysService {
     const cached = await this.#deps.cache.get(accountId)
     if (!cached) return null
     const keys = newest === undefined ? cached.keys : newestFirst(cached.keys).slice(0, newest)
-    return { accountId, keys: this.#decorate(accountId, keys), fetchedAt: cached.fetchedAt, fromCache: true }
+    return this.#view(accountId, keys, cached.fetchedAt, true)
   }
 
   /** How many keys the account's cached list has (0 without one). */
@@ -91,31 +121,71 @@ export class KeysService {
       })
   }
 
-  /** Resolves when no list fetch is in flight (those started in the background after a create included). */
-  async settle(): Promise<void> {
-    while (this.#lists.size > 0) await Promise.allSettled([...this.#lists.values()].map((run) => run.promise))
+  /**
+   * The list as background work (refresh all, rotation watching): paced through the account's
+   * pacer, sharing a fetch the person already started. `gate`: a limit shared by a whole batch.
+   */
+  backgroundList(accountId: AccountId, options: { gate?: InFlightGate } = {}): Promise<KeyListView> {
+    const running = this.#lists.get(accountId)?.promise ?? this.#backgroundLists.get(accountId)
+    if (running) return running
+    const sessions = this.#deps.sessions
+    const work = sessions
+      .trackRefresh(accountId, () => this.#fetchKeys(accountId, 'background', options.gate))
+      .then((keys) => this.recordList(accountId, keys))
+      .finally(() => this.#backgroundLists.delete(accountId))
+    this.#backgroundLists.set(accountId, work)
+    return work
   }
 
-  /** Records a list fetched elsewhere (alongside a sign-in) as the account's fresh list. */
+  /** Resolves when no list fetch is in flight (those started in the background after a create included). */
+  async settle(): Promise<void> {
+    while (this.#lists.size > 0 || this.#backgroundLists.size > 0) {
+      await Promise.allSettled([...[...this.#lists.values()].map((run) => run.promise), ...this.#backgroundLists.values()])
+    }
+  }
+
+  /** Records a list fetched (here, or alongside a sign-in) as the account's fresh list. */
   async recordList(accountId: AccountId, keys: ApiKey[]): Promise<KeyListView> {
     const fetchedAt = this.#now().toISOString()
     await this.#deps.cache.set(accountId, { fetchedAt, keys })
-    await this.#deps.sessions.recordListSummary(accountId, { fetchedAt, keyCount: keys.length, neverUsedCount: this.#countNeverUsed(keys) })
+    await this.#saveSummary(accountId, keys, fetchedAt)
+    for (const listener of this.#listeners) {
+      try {
+        await listener(accountId, keys, fetchedAt)
+      } catch (error) {
+        log.warn('A list listener failed:', error)
+      }
+    }
     this.#deps.sessions.announce()
-    return { accountId, keys: this.#decorate(accountId, keys), fetchedAt, fromCache: false }
+    this.#deps.events.emit('event:keys-updated', { accountId, fetchedAt })
+    return this.#view(accountId, keys, fetchedAt, false)
   }
 
   /** One create per `requestId`, whatever the number of calls. */
-  create(accountId: AccountId, rawName: unknown, requestId: string): Promise<CreatedKeyView> {
+  create(accountId: AccountId, rawName: unknown, requestId: string, options: CreateOptions = {}): Promise<CreatedKeyView> {
     const inFlight = this.#createsInFlight.get(requestId)
     if (inFlight) return inFlight
     const done = this.#createsDone.get(requestId)
     if (done !== undefined) return Promise.reject(this.#alreadyCreated(done))
     const check = checkKeyName(rawName)
     if (!check.ok) return Promise.reject(new UserFacingError('validation', check.message, { name: [check.message] }))
-    const work = this.#create(accountId, check.name, requestId).finally(() => this.#createsInFlight.delete(requestId))
+    const work = this.#create(accountId, check.name, requestId, options).finally(() => this.#createsInFlight.delete(requestId))
     this.#createsInFlight.set(requestId, work)
     return work
+  }
+
+  /**
+   * The POST alone, for the own-key rotation: the token stays in main (no pending token, no
+   * event); the caller decides what to do with it. Never retried.
+   */
+  async createQuietly(accountId: AccountId, name: string): Promise<CreatedKey> {
+    const check = checkKeyName(name)
+    if (!check.ok) throw new UserFacingError('validation', check.message, { name: [check.message] })
+    try {
+      return await this.#deps.sessions.withClient(accountId, (client) => client.createKey(check.name))
+    } catch (error) {
+      throw explainCreateFailure(error, check.name)
+    }
   }
 
   /** Deletes a key once, however many times it is asked at the same moment. */
@@ -128,10 +198,24 @@ export class KeysService {
     return work
   }
 
+  /** Removes deleted keys from the cached list and the account's counts (after a delete or a batch). */
+  async forgetDeleted(accountId: AccountId, ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return
+    const gone = new Set(ids)
+    await this.#deps.cache.patch(accountId, (keys) => keys.filter((key) => !gone.has(key.id)))
+    // The switcher and the overview count the account's keys: fewer now, not at the next fetch.
+    const cached = await this.#deps.cache.get(accountId)
+    if (cached) {
+      await this.#saveSummary(accountId, cached.keys, cached.fetchedAt)
+      this.#deps.sessions.announce()
+    }
+  }
+
   #startList(accountId: AccountId): ListRun {
     const seq = ++this.#listSeq
     const promise = this.#deps.sessions
-      .trackRefresh(accountId, () => this.#fetchList(accountId))
+      .trackRefresh(accountId, () => this.#fetchKeys(accountId, 'interactive'))
+      .then((keys) => this.recordList(accountId, keys))
       .finally(() => {
         if (this.#lists.get(accountId)?.seq === seq) this.#lists.delete(accountId)
       })
@@ -140,40 +224,55 @@ export class KeysService {
     return run
   }
 
-  async #fetchList(accountId: AccountId): Promise<KeyListView> {
+  async #fetchKeys(accountId: AccountId, mode: 'interactive' | 'background', gate?: InFlightGate): Promise<ApiKey[]> {
     const sessions = this.#deps.sessions
     const verify = !sessions.isVerified(accountId)
-    const keys = await sessions.withClient(accountId, async (client) => {
-      if (!verify) return client.listKeys()
-      const [profile, list] = await Promise.allSettled([client.getMe(), client.listKeys()])
+    // Paced work leaves a 429 to the pacer (it pauses the whole batch and runs the call again).
+    const options = mode === 'background' ? { retryRateLimited: false } : {}
+    const fetch = async (client: AutocallsClient): Promise<ApiKey[]> => {
+      if (!verify) return client.listKeys(options)
+      const [profile, list] = await Promise.allSettled([client.getMe(options), client.listKeys(options)])
       // The verification speaks first: its 401 is the one that explains the failure.
       if (profile.status === 'rejected') throw profile.reason
       if (list.status === 'rejected') throw list.reason
       await sessions.markVerified(accountId, profile.value)
       return list.value
-    })
-    return this.recordList(accountId, keys)
+    }
+    return mode === 'background' ? sessions.inBackground(accountId, fetch, gate ? { gate } : {}) : sessions.withClient(accountId, fetch)
   }
 
-  async #create(accountId: AccountId, name: string, requestId: string): Promise<CreatedKeyView> {
+  async #create(accountId: AccountId, name: string, requestId: string, options: CreateOptions): Promise<CreatedKeyView> {
     const sessions = this.#deps.sessions
     const account = sessions.view(accountId)
-    let created: Awaited<ReturnType<AutocallsClient['createKey']>>
+    const replaces = options.replaces ?? null
+    let created: CreatedKey
     try {
       created = await sessions.withClient(accountId, (client) => client.createKey(name))
     } catch (error) {
-      throw explainCreateFailure(error, name)
+      const explained = explainCreateFailure(error, name)
+      const appError = toAppError(explained)
+      await this.#deps.activity.record(accountId, {
+        action: 'key-create',
+        keyName: name,
+        relatedKeyId: replaces?.id ?? null,
+        outcome: appError.kind === 'create_outcome_unknown' ? 'may-exist' : 'failed',
+        errorKind: appError.kind,
+        detail: appError.message
+      })
+      throw explained
     }
     const pending = this.#deps.pending.add({
       token: created.token,
       keyName: created.name,
       keyId: created.idHint,
       accountId,
-      accountLabel: account ? accountLabel(account) : accountId
+      accountLabel: account ? accountLabel(account) : accountId,
+      replaces
     })
     this.#createsDone.set(requestId, pending.pendingId)
     // A window reloaded while this create was in flight never gets its answer: let it ask.
     this.#deps.events.emit('event:token-waiting', { pendingId: pending.pendingId, accountId })
+    await this.#deps.activity.record(accountId, { action: 'key-create', keyId: created.idHint, keyName: created.name, relatedKeyId: replaces?.id ?? null, outcome: 'ok' })
     // The answer is enough to show the token and a provisional row; a fresh list, fetched in the
     // background after the POST, confirms it (the window asks for it with keys:list).
     const key: KeyListItem | null =
@@ -185,7 +284,7 @@ export class KeysService {
       await this.#deps.cache.patch(accountId, (keys) => [...keys.filter((k) => k.id !== id), { id, name: keyName, createdAt, lastUsedAt }])
     }
     this.freshList(accountId).catch((error: unknown) => log.warn('The list that confirms a new key could not be fetched:', error))
-    return { accountId, key, pendingId: pending.pendingId, token: created.token }
+    return { accountId, key, pendingId: pending.pendingId, token: created.token, replaces }
   }
 
   #alreadyCreated(pendingId: string): UserFacingError {
@@ -201,26 +300,32 @@ export class KeysService {
   async #delete(accountId: AccountId, id: number): Promise<DeleteResultView> {
     const sessions = this.#deps.sessions
     const isAppKey = id === sessions.appKeyId(accountId)
-    const { alreadyGone } = await sessions.withClient(accountId, (client) => client.deleteKey(id))
-    await this.#deps.cache.patch(accountId, (keys) => keys.filter((key) => key.id !== id))
-    // The switcher and the overview count the account's keys: one fewer now, not at the next fetch.
-    const cached = await this.#deps.cache.get(accountId)
-    if (cached) {
-      await sessions.recordListSummary(accountId, { fetchedAt: cached.fetchedAt, keyCount: cached.keys.length, neverUsedCount: this.#countNeverUsed(cached.keys) })
-      sessions.announce()
+    const name = (await this.#deps.cache.get(accountId))?.keys.find((key) => key.id === id)?.name ?? null
+    let alreadyGone: boolean
+    try {
+      ;({ alreadyGone } = await sessions.withClient(accountId, (client) => client.deleteKey(id)))
+    } catch (error) {
+      const appError = toAppError(error)
+      await this.#deps.activity.record(accountId, { action: 'key-delete', keyId: id, keyName: name, outcome: 'failed', errorKind: appError.kind, detail: appError.message })
+      throw error
     }
+    await this.#deps.activity.record(accountId, { action: 'key-delete', keyId: id, keyName: name, outcome: alreadyGone ? 'already-gone' : 'ok' })
+    await this.forgetDeleted(accountId, [id])
     if (isAppKey) await sessions.endSession(accountId, OWN_KEY_DELETED_REASON)
     return { accountId, id, alreadyGone, signedOut: isAppKey }
   }
 
-  #decorate(accountId: AccountId, keys: ApiKey[]): KeyListItem[] {
+  #view(accountId: AccountId, keys: readonly ApiKey[], fetchedAt: string, fromCache: boolean): KeyListView {
     const appKeyId = this.#deps.sessions.appKeyId(accountId)
-    return keys.map((key) => ({ ...key, isAppKey: key.id === appKeyId }))
+    const local = this.#deps.localData?.(accountId) ?? { notes: {}, rotations: [] }
+    return { accountId, keys: keys.map((key) => ({ ...key, isAppKey: key.id === appKeyId })), fetchedAt, fromCache, notes: local.notes, rotations: local.rotations }
   }
 
-  #countNeverUsed(keys: readonly ApiKey[]): number {
-    const cutoff = this.#now().getTime() - NEW_FOR_MS
-    return keys.filter((key) => key.lastUsedAt === null && !key.lastUsedUnreadable && Date.parse(key.createdAt) <= cutoff).length
+  async #saveSummary(accountId: AccountId, keys: readonly ApiKey[], fetchedAt: string): Promise<void> {
+    const settings = this.#deps.settings?.() ?? DEFAULT_HYGIENE_SETTINGS
+    const now = this.#now().getTime()
+    const neverUsedCount = keys.reduce((count, key) => (classifyKey(key, now, settings).state === 'never-used' ? count + 1 : count), 0)
+    await this.#deps.sessions.recordListSummary(accountId, { fetchedAt, keyCount: keys.length, neverUsedCount })
   }
 }
 
