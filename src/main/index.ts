@@ -10,7 +10,7 @@
  * two stay on the same accounts). In development only, ELECTRON_RENDERER_URL (set by
  * `electron-vite dev`) is loaded instead of app://.
  */
-import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, Menu, nativeTheme, net, protocol, screen, session, shell } from 'electron'
+import { app, BrowserWindow, clipboard, ClipboardItem, dialog, ipcMain, Menu, nativeTheme, net, powerMonitor, protocol, screen, session, shell } from 'electron'
 import { join } from 'node:path'
 import { accountLabel } from '../shared/domain'
 import { USER_DATA_DIR_ENV } from './storage/user-data-dir'
@@ -20,6 +20,7 @@ import { isAllowedExternalUrl } from './security/external-links'
 import { log } from './support/log'
 import { APP_ENTRY_URL, APP_ID, APP_NAME, APP_ORIGIN, APP_SCHEME, DOCS_URL, originOf } from './electron/app-identity'
 import { createAppProtocolHandler, PRIVILEGED_SCHEMES } from './electron/app-protocol'
+import { createSaveDialogPort } from './electron/save-dialog-port'
 import { createElectronClipboardPort } from './electron/clipboard-port'
 import { createNetFetch } from './electron/net-fetch'
 import { registerIpcHandlers } from './electron/ipc-bridge'
@@ -145,7 +146,18 @@ function startApp(): void {
 
     // API requests go through Chromium's network stack: system proxy and PAC, the OS certificate store.
     const chromiumFetch = createNetFetch((input, init) => net.fetch(input, init))
-    services = await createAppServices({ userDataDir: app.getPath('userData'), clipboard: clipboardPort, events, openExternal, client: { fetch: chromiumFetch } })
+    services = await createAppServices({
+      userDataDir: app.getPath('userData'),
+      clipboard: clipboardPort,
+      events,
+      openExternal,
+      client: { fetch: chromiumFetch },
+      save: createSaveDialogPort({ dialog, window: liveWindow, downloadsDir: () => app.getPath('downloads') })
+    })
+    const watcher = services.rotations.watcher
+    // Rotation watching rests while the computer sleeps (the window's own visibility comes from the page).
+    powerMonitor.on('suspend', () => watcher.setAwake(false))
+    powerMonitor.on('resume', () => watcher.setAwake(true))
     const handlers = { ...services.handlers }
     const show = handlers['accounts:show']
     // The menu marks the account shown.
@@ -171,6 +183,8 @@ function startApp(): void {
     }
     isReady = true
     await openMainWindow()
+    // An own-key rotation an earlier run did not finish: finished or rolled back now, in the background.
+    void services.resumeInterrupted()
   }
 
   function installMenu(): void {

@@ -104,7 +104,7 @@ export class FakeApp extends EventEmitter {
     public isPackaged: boolean
   ) {
     super()
-    this.#paths = { userData: options.userDataDir, appData: options.userDataDir, temp: options.userDataDir }
+    this.#paths = { userData: options.userDataDir, appData: options.userDataDir, temp: options.userDataDir, downloads: options.userDataDir, logs: options.userDataDir }
     this.#ready = new Promise((resolve) => {
       this.#markReady = resolve
     })
@@ -278,6 +278,9 @@ export interface FakeElectronModule {
   shell: { openExternal(url: string): Promise<void> }
   /** Records each request, then sends it with Node's fetch (Chromium's stack is not here). */
   net: { fetch(input: string | Request, init?: NetRequest['init']): Promise<Response> }
+  /** The save dialog answers what the test put in `saveDialogAnswers` (cancelled when empty). */
+  dialog: { showSaveDialog(...args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> }
+  powerMonitor: EventEmitter
 }
 
 interface FakeDisplay {
@@ -297,6 +300,9 @@ export interface FakeElectron {
   clipboardState: { text: string; writes: FakeClipboardItem[][]; clears: number }
   openedExternally: string[]
   netRequests: NetRequest[]
+  /** Paths the next save dialogs answer with (null: the person cancels); each dialog shown is in `saveDialogs`. */
+  saveDialogAnswers: Array<string | null>
+  saveDialogs: unknown[][]
   /** Resolves `app.whenReady()` and emits 'ready'. */
   makeReady(): void
 }
@@ -306,6 +312,8 @@ export function createFakeElectron(options: FakeElectronOptions): FakeElectron {
   const app = new FakeApp(context, options, options.isPackaged ?? false)
   context.app = app
 
+  const saveDialogAnswers: Array<string | null> = []
+  const saveDialogs: unknown[][] = []
   const display: FakeDisplay = { id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 }, bounds: { x: 0, y: 0, width: 1920, height: 1080 } }
   const module: FakeElectronModule = {
     app,
@@ -372,7 +380,15 @@ export function createFakeElectron(options: FakeElectronOptions): FakeElectron {
         const { bypassCustomProtocolHandlers: _electronOnly, ...nodeInit } = init ?? {}
         return nodeFetch(input, nodeInit)
       }
-    }
+    },
+    dialog: {
+      async showSaveDialog(...args) {
+        saveDialogs.push(args)
+        const answer = saveDialogAnswers.shift() ?? null
+        return answer === null ? { canceled: true } : { canceled: false, filePath: answer }
+      }
+    },
+    powerMonitor: new EventEmitter()
   }
 
   return {
@@ -385,6 +401,8 @@ export function createFakeElectron(options: FakeElectronOptions): FakeElectron {
     clipboardState: context.clipboardState,
     openedExternally: context.openedExternally,
     netRequests: context.netRequests,
+    saveDialogAnswers,
+    saveDialogs,
     makeReady: () => app.makeReady()
   }
 }

@@ -8,7 +8,7 @@ import { startPreviewServer, injectBridge, PREVIEW_CSP, type PreviewServer } fro
 import { startSandbox, type SandboxServer } from '../../src/sandbox/index'
 import { createAutocallsApi } from '../../src/shared/bridge-api'
 import type { Result } from '../../src/shared/errors'
-import type { AddAccountResult, InitialStateView, KeyListView } from '../../src/shared/domain'
+import { DEFAULT_PREFERENCES, type AddAccountResult, type InitialStateView, type KeyListView } from '../../src/shared/domain'
 import { makeTempDirs, MemoryVault, openEventStream, rawRequest, rawSocketStatus, waitFor } from './helpers'
 
 let dirs: Awaited<ReturnType<typeof makeTempDirs>>
@@ -266,7 +266,7 @@ describe('invoke', () => {
     expect(res.status).toBe(200)
     expect(res.result).toEqual({
       ok: true,
-      value: { accounts: [], shownAccountId: null, cachedKeys: null, cachedKeyCount: 0, preferences: { clipboardClearSeconds: 60 }, pendingTokens: [] }
+      value: { accounts: [], shownAccountId: null, cachedKeys: null, cachedKeyCount: 0, preferences: DEFAULT_PREFERENCES, pendingTokens: [] }
     })
   })
 
@@ -275,7 +275,7 @@ describe('invoke', () => {
     expect(bad.status).toBe(200)
     expect(bad.result).toMatchObject({ ok: false, error: { kind: 'invalid_request' } })
     const prefs = await invoke('preferences:update', { clipboardClearSeconds: 30 })
-    expect(prefs.result).toEqual({ ok: true, value: { clipboardClearSeconds: 30 } })
+    expect(prefs.result).toEqual({ ok: true, value: { ...DEFAULT_PREFERENCES, clipboardClearSeconds: 30 } })
     expect(preview.services.state.state.preferences.clipboardClearSeconds).toBe(30)
     await invoke('preferences:update', { clipboardClearSeconds: 60 })
   })

@@ -9,7 +9,13 @@ import type { AccountsService } from '../accounts/accounts-service'
 import type { SecureClipboard } from '../clipboard/secure-clipboard'
 import { isAllowedExternalUrl } from '../security/external-links'
 import { toAppError, UserFacingError } from '../services/app-error'
+import type { ExportService } from '../export/export-service'
+import type { OwnKeyRotation } from '../rotation/own-key-rotation'
+import type { RotationService } from '../rotation/rotation-service'
+import type { ActivityRecorder } from '../services/activity-recorder'
+import type { BulkDeleteService } from '../services/bulk-delete'
 import type { KeysService } from '../services/keys-service'
+import type { NotesService } from '../services/notes-service'
 import type { PendingTokens } from '../services/pending-tokens'
 import type { AppStateStore } from '../storage/app-state-store'
 import { describeIssues, requestSchemas } from './request-schemas'
@@ -23,13 +29,19 @@ export interface HandlerDeps {
   pending: PendingTokens
   clipboard: SecureClipboard
   state: AppStateStore
+  notes: NotesService
+  activity: ActivityRecorder
+  bulkDelete: BulkDeleteService
+  rotations: RotationService
+  ownKey: OwnKeyRotation
+  exports: ExportService
   openExternal: (url: string) => Promise<void>
 }
 
 type Implementations = { [C in InvokeChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> }
 
 export function createHandlers(deps: HandlerDeps): IpcHandlers {
-  const { accounts, keys, pending, clipboard, state } = deps
+  const { accounts, keys, pending, clipboard, state, notes, activity, bulkDelete, rotations, ownKey, exports } = deps
 
   const implementations: Implementations = {
     'app:get-initial-state': async () => {
@@ -60,6 +72,23 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     'keys:get-cached': ({ accountId }) => keys.cached(accountId),
     'keys:create': ({ accountId, name, requestId }) => keys.create(accountId, name, requestId),
     'keys:delete': ({ accountId, id }) => keys.delete(accountId, id),
+    'keys:bulk-delete': ({ accountId, batchId, ids, includeOwnKey }) => bulkDelete.run(accountId, batchId, ids, includeOwnKey),
+    'keys:cancel-batch': async ({ batchId }) => {
+      bulkDelete.cancel(batchId)
+      return null
+    },
+    'notes:set': async ({ accountId, keyId, note, reviewBy }) => {
+      const name = (await keys.cached(accountId))?.keys.find((key) => key.id === keyId)?.name ?? null
+      return notes.set(accountId, { id: keyId, name }, { note, reviewBy })
+    },
+    'activity:list': ({ accountId, action, limit }) =>
+      activity.log.read({ ...(accountId === undefined ? {} : { accountId }), ...(action === undefined ? {} : { actions: [action] }), ...(limit === undefined ? {} : { limit }) }),
+    'export:keys': ({ accountId, format }) => exports.keys(accountId, format),
+    'export:activity': ({ format, accountId }) => exports.activity(format, accountId),
+    'rotation:start': ({ accountId, keyId, name, requestId }) => rotations.start(accountId, keyId, name, requestId),
+    'rotation:finish': ({ accountId, newKeyId }) => rotations.finish(accountId, newKeyId),
+    'rotation:cancel': ({ accountId, newKeyId, deleteReplacement }) => rotations.cancel(accountId, newKeyId, deleteReplacement),
+    'rotation:rotate-own': ({ accountId, requestId, reveal }) => ownKey.rotate(accountId, requestId, reveal),
     'token:list-pending': async () => pending.list(),
     'token:copy': async ({ pendingId }) => {
       const held = pending.get(pendingId)
@@ -78,6 +107,10 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
         draft.preferences = { ...draft.preferences, ...stripUndefined(changes) }
       })
       return next
+    },
+    'app:set-visibility': async ({ visible }) => {
+      rotations.watcher.setVisible(visible)
+      return null
     },
     'shell:open-external': async ({ url }) => {
       if (!isAllowedExternalUrl(url)) {

@@ -1,3 +1,4 @@
+import { DEFAULT_PREFERENCES } from '../../../src/shared/domain'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { INVOKE_CHANNELS } from '../../../src/shared/ipc-contract'
 import { createTestApp, type TestApp } from '../../support/app-fixture'
@@ -31,7 +32,7 @@ describe('IPC handlers', () => {
     const result = await app.services.handlers['app:get-initial-state'](undefined)
     expect(result).toEqual({
       ok: true,
-      value: { accounts: [], shownAccountId: null, cachedKeys: null, cachedKeyCount: 0, preferences: { clipboardClearSeconds: 60 }, pendingTokens: [] }
+      value: { accounts: [], shownAccountId: null, cachedKeys: null, cachedKeyCount: 0, preferences: DEFAULT_PREFERENCES, pendingTokens: [] }
     })
     expect(sandbox.server.requests).toHaveLength(0)
   })
@@ -71,7 +72,7 @@ describe('IPC handlers', () => {
     expect(result).toMatchObject({ ok: false, error: { kind: 'invalid_request', message: expect.stringContaining(channel) } })
     expect(sandbox.server.requests).toHaveLength(0)
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
-    expect(app.services.state.state.preferences).toEqual({ clipboardClearSeconds: 60 })
+    expect(app.services.state.state.preferences).toEqual(DEFAULT_PREFERENCES)
   })
 
   it('keys calls for an account that is not here answer not_signed_in', async () => {
@@ -106,7 +107,7 @@ describe('IPC handlers', () => {
   })
 
   it('updates preferences within range', async () => {
-    expect(await app.services.handlers['preferences:update']({ clipboardClearSeconds: 30 })).toEqual({ ok: true, value: { clipboardClearSeconds: 30 } })
+    expect(await app.services.handlers['preferences:update']({ clipboardClearSeconds: 30 })).toEqual({ ok: true, value: { ...DEFAULT_PREFERENCES, clipboardClearSeconds: 30 } })
   })
 
   it('opens only allowlisted https links', async () => {

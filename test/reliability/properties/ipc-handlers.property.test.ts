@@ -17,7 +17,9 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STATE_FILE_NAME } from '../../../src/main/app-services'
 import { startSandbox, type SandboxServer } from '../../../src/sandbox/index'
-import { CLIPBOARD_CLEAR_SECONDS_RANGE } from '../../../src/shared/domain'
+import { ACTIVITY_ACTIONS } from '../../../src/shared/activity'
+import { CLIPBOARD_CLEAR_SECONDS_RANGE, QUIET_PERIOD_MINUTES_RANGE } from '../../../src/shared/domain'
+import { HYGIENE_SETTING_RANGES } from '../../../src/shared/key-hygiene'
 import type { Result } from '../../../src/shared/errors'
 import { INVOKE_CHANNELS, type InvokeChannel } from '../../../src/shared/ipc-contract'
 import { createTestApp, type TestApp } from '../../support/app-fixture'
@@ -41,6 +43,8 @@ const ACCOUNT_CHANNELS = new Set<InvokeChannel>(['accounts:remove', 'accounts:sh
 
 /** An account id is a non-empty string of bounded length (main then checks that the account exists). */
 const isAccountId = (value: unknown): boolean => isString(value, 1, 2400)
+const isKeyId = (value: unknown): boolean => typeof value === 'number' && Number.isSafeInteger(value) && value > 0
+const isFormat = (value: unknown): boolean => value === 'csv' || value === 'json'
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
@@ -98,16 +102,83 @@ function contractVerdict(channel: InvokeChannel, request: unknown): 'valid' | 'i
       if (!hasExactlyKeys(request, ['pendingId'])) return 'invalid'
       return looksLikeUuid(request['pendingId']) ? 'unsure' : 'invalid'
     case 'preferences:update': {
-      if (!hasExactlyKeys(request, [], ['clipboardClearSeconds'])) return 'invalid'
-      const seconds = request['clipboardClearSeconds']
-      if (seconds === undefined) return 'valid'
-      return typeof seconds === 'number' &&
-        Number.isInteger(seconds) &&
-        seconds >= CLIPBOARD_CLEAR_SECONDS_RANGE.min &&
-        seconds <= CLIPBOARD_CLEAR_SECONDS_RANGE.max
+      const ranges: Record<string, { min: number; max: number; nullable?: boolean }> = {
+        clipboardClearSeconds: CLIPBOARD_CLEAR_SECONDS_RANGE,
+        staleAfterDays: HYGIENE_SETTING_RANGES.staleAfterDays,
+        newForDays: HYGIENE_SETTING_RANGES.newForDays,
+        rotateAfterDays: { ...HYGIENE_SETTING_RANGES.rotateAfterDays, nullable: true },
+        quietPeriodMinutes: QUIET_PERIOD_MINUTES_RANGE
+      }
+      if (!hasExactlyKeys(request, [], Object.keys(ranges))) return 'invalid'
+      return Object.entries(ranges).every(([name, range]) => {
+        const value = request[name]
+        if (value === undefined || (value === null && range.nullable)) return true
+        return typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max
+      })
         ? 'valid'
         : 'invalid'
     }
+    case 'keys:bulk-delete': {
+      const ids = request['ids']
+      const rest =
+        hasExactlyKeys(request, ['accountId', 'batchId', 'ids', 'includeOwnKey']) &&
+        isAccountId(request['accountId']) &&
+        Array.isArray(ids) &&
+        ids.length >= 1 &&
+        ids.length <= 10_000 &&
+        ids.every(isKeyId) &&
+        typeof request['includeOwnKey'] === 'boolean'
+      return rest && looksLikeUuid(request['batchId']) ? 'unsure' : 'invalid'
+    }
+    case 'keys:cancel-batch':
+      return hasExactlyKeys(request, ['batchId']) && looksLikeUuid(request['batchId']) ? 'unsure' : 'invalid'
+    case 'notes:set':
+      return hasExactlyKeys(request, ['accountId', 'keyId', 'note', 'reviewBy']) &&
+        isAccountId(request['accountId']) &&
+        isKeyId(request['keyId']) &&
+        isString(request['note'], 0, 16_000) &&
+        (request['reviewBy'] === null || isString(request['reviewBy'], 0, 64))
+        ? 'valid'
+        : 'invalid'
+    case 'activity:list':
+      return hasExactlyKeys(request, [], ['accountId', 'action', 'limit']) &&
+        (request['accountId'] === undefined || isAccountId(request['accountId'])) &&
+        (request['action'] === undefined || (ACTIVITY_ACTIONS as readonly unknown[]).includes(request['action'])) &&
+        (request['limit'] === undefined || (Number.isInteger(request['limit']) && (request['limit'] as number) >= 1 && (request['limit'] as number) <= 100_000))
+        ? 'valid'
+        : 'invalid'
+    case 'export:keys':
+      return hasExactlyKeys(request, ['accountId', 'format']) && isAccountId(request['accountId']) && isFormat(request['format']) ? 'valid' : 'invalid'
+    case 'export:activity':
+      return hasExactlyKeys(request, ['format'], ['accountId']) && isFormat(request['format']) && (request['accountId'] === undefined || isAccountId(request['accountId']))
+        ? 'valid'
+        : 'invalid'
+    case 'rotation:start':
+      return hasExactlyKeys(request, ['accountId', 'keyId', 'name', 'requestId']) &&
+        isAccountId(request['accountId']) &&
+        isKeyId(request['keyId']) &&
+        isString(request['name'], 0, 4096) &&
+        isString(request['requestId'], 8, 128)
+        ? 'valid'
+        : 'invalid'
+    case 'rotation:finish':
+      return hasExactlyKeys(request, ['accountId', 'newKeyId']) && isAccountId(request['accountId']) && isKeyId(request['newKeyId']) ? 'valid' : 'invalid'
+    case 'rotation:cancel':
+      return hasExactlyKeys(request, ['accountId', 'newKeyId', 'deleteReplacement']) &&
+        isAccountId(request['accountId']) &&
+        isKeyId(request['newKeyId']) &&
+        typeof request['deleteReplacement'] === 'boolean'
+        ? 'valid'
+        : 'invalid'
+    case 'rotation:rotate-own':
+      return hasExactlyKeys(request, ['accountId', 'requestId', 'reveal']) &&
+        isAccountId(request['accountId']) &&
+        isString(request['requestId'], 8, 128) &&
+        typeof request['reveal'] === 'boolean'
+        ? 'valid'
+        : 'invalid'
+    case 'app:set-visibility':
+      return hasExactlyKeys(request, ['visible']) && typeof request['visible'] === 'boolean' ? 'valid' : 'invalid'
     case 'shell:open-external':
       return hasExactlyKeys(request, ['url']) && isString(request['url'], 0, 2048) ? 'valid' : 'invalid'
     default:
@@ -164,13 +235,25 @@ function targeted(channel: InvokeChannel): fc.Arbitrary<unknown> {
     'keys:get-cached': ['accountId'],
     'keys:create': ['accountId', 'name', 'requestId'],
     'keys:delete': ['accountId', 'id'],
+    'keys:bulk-delete': ['accountId', 'batchId', 'ids', 'includeOwnKey'],
+    'keys:cancel-batch': ['batchId'],
+    'notes:set': ['accountId', 'keyId', 'note', 'reviewBy'],
+    'activity:list': ['accountId', 'action', 'limit'],
+    'export:keys': ['accountId', 'format'],
+    'export:activity': ['format', 'accountId'],
+    'rotation:start': ['accountId', 'keyId', 'name', 'requestId'],
+    'rotation:finish': ['accountId', 'newKeyId'],
+    'rotation:cancel': ['accountId', 'newKeyId', 'deleteReplacement'],
+    'rotation:rotate-own': ['accountId', 'requestId', 'reveal'],
+    'app:set-visibility': ['visible'],
     'token:copy': ['pendingId'],
     'token:confirm-saved': ['pendingId'],
-    'preferences:update': ['clipboardClearSeconds'],
+    'preferences:update': ['clipboardClearSeconds', 'staleAfterDays', 'newForDays', 'rotateAfterDays', 'quietPeriodMinutes'],
     'shell:open-external': ['url']
   }
   const names = fields[channel] ?? ['request']
-  const wrongFields = fc.record(Object.fromEntries(names.map((name) => [name, name === 'id' || name === 'clipboardClearSeconds' ? fc.oneof(nastyNumber, badValue) : badValue])), {
+  const numeric = new Set(['id', 'keyId', 'newKeyId', 'limit', 'clipboardClearSeconds', 'staleAfterDays', 'newForDays', 'rotateAfterDays', 'quietPeriodMinutes'])
+  const wrongFields = fc.record(Object.fromEntries(names.map((name) => [name, numeric.has(name) ? fc.oneof(nastyNumber, badValue) : badValue])), {
     requiredKeys: []
   })
   const withPollution = fc.tuple(wrongFields, pollution).map(([base, json]) => Object.assign(JSON.parse(json) as object, base))
