@@ -1,6 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { ADA, createFakeApi, GRACE, makeAccount, makeKeys } from './fake-api'
+import { DEFAULT_PREFERENCES } from '../../src/shared/domain'
 import { accountHeader, expectNoDialogOpened, renderApp, waitForListSettled } from './render-app'
 
 const usd = (amount: number) => new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' }).format(amount)
@@ -77,7 +78,7 @@ describe('settings (loaded on demand)', () => {
   })
 
   it('shows a delay set elsewhere as it is, not silently changed', async () => {
-    const { user } = await renderApp({ accounts: [{ account: ADA, keys: [] }], preferences: { clipboardClearSeconds: 45 } })
+    const { user } = await renderApp({ accounts: [{ account: ADA, keys: [] }], preferences: { ...DEFAULT_PREFERENCES, clipboardClearSeconds: 45 } })
     await user.click(screen.getByRole('button', { name: 'Settings' }))
     await screen.findByRole('dialog', { name: 'Settings' })
     expect(delaySelect().value).toBe('45')

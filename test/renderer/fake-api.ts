@@ -28,12 +28,16 @@ import {
   type AccountId,
   type AccountStatus,
   type AccountView,
+  type BulkDeleteResult,
   type KeyListItem,
   type KeyListView,
   type PendingTokenView,
   type Preferences,
   type UserProfile
 } from '../../src/shared/domain'
+import type { ActivityEntry, ActivityInput } from '../../src/shared/activity'
+import { storedKeyNote, type StoredKeyNote } from '../../src/shared/key-notes'
+import { cancelRotation, finishRotation, type RotationRecord } from '../../src/shared/rotation'
 import type { AppError, AppErrorKind, Result } from '../../src/shared/errors'
 import { SHARED_MESSAGES } from '../../src/shared/messages'
 
@@ -111,6 +115,8 @@ export function makeAccount(
     keyCount: null,
     neverUsedCount: null,
     lastRefreshedAt: null,
+    pacing: null,
+    notice: null,
     ...overrides
   }
 }
@@ -160,6 +166,8 @@ export interface AccountSeed {
   keys?: KeyListItem[]
   /** The on-disk cache from an earlier run (what the initial state and keys.getCached report). */
   cached?: { keys: KeyListItem[]; fetchedAt: string } | null
+  notes?: Record<string, StoredKeyNote>
+  rotations?: RotationRecord[]
 }
 
 /** One account in the fake's "main process". Tests may edit it (then call emitAccountsChanged). */
@@ -169,6 +177,9 @@ export interface FakeAccount {
   cached: { keys: KeyListItem[]; fetchedAt: string } | null
   /** Every server request of this account fails with this, until cleared. */
   fault: ErrorInput | null
+  /** This computer's notes on the account's keys, by key id. */
+  notes: Record<string, StoredKeyNote>
+  rotations: RotationRecord[]
 }
 
 /** Someone the fake's servers know: what `accounts.add` verifies an API key against. */
@@ -191,6 +202,10 @@ export interface FakeModel {
   /** How many sandbox servers were started. */
   sandboxCount: number
   nextKeyId: number
+  /** The activity log, newest first. */
+  activity: ActivityEntry[]
+  /** What app.setVisibility last said. */
+  visible: boolean | null
 }
 
 export interface FakeOptions {
@@ -258,7 +273,9 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       view: copyView(seed.account),
       keys: seed.keys ?? [],
       cached: seed.cached ?? null,
-      fault: null
+      fault: null,
+      notes: { ...(seed.notes ?? {}) },
+      rotations: [...(seed.rotations ?? [])]
     })),
     shownAccountId: options.shownAccountId === undefined ? (seeds[0]?.account.id ?? null) : options.shownAccountId,
     preferences: options.preferences ?? DEFAULT_PREFERENCES,
@@ -269,13 +286,17 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       [API_KEYS.lin]: { profile: { ...LIN.profile }, keys: options.signInKeys?.lin ?? [] }
     },
     sandboxCount: 0,
+    activity: [],
+    visible: null,
     nextKeyId: Math.max(100, ...seeds.flatMap((seed) => (seed.keys ?? []).map((key) => key.id + 1)))
   }
 
   const listeners: { [E in EventName]: Set<Listener<E>> } = {
     accountsChanged: new Set(),
     menuCommand: new Set(),
-    tokenWaiting: new Set()
+    tokenWaiting: new Set(),
+    keysUpdated: new Set(),
+    batchProgress: new Set()
   }
   const emit = <E extends EventName>(event: E, payload: EventPayloadOf<E>): void => {
     for (const listener of [...listeners[event]]) listener(payload)
@@ -346,7 +367,9 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     accountId: record.view.id,
     keys: record.keys.map((key) => ({ ...key })),
     fetchedAt,
-    fromCache: false
+    fromCache: false,
+    notes: { ...record.notes },
+    rotations: record.rotations.map((rotation) => ({ ...rotation }))
   })
   /** Main's list: refreshing announced, the server asked, the summary and the cache recorded. */
   const fetchList = async (record: FakeAccount): Promise<Result<KeyListView>> => {
@@ -371,6 +394,42 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
   }
   const createdByRequest = new Set<string>()
   let pendingCounter = 0
+  let activityCounter = 0
+  /** Like main's activity recorder: newest first. */
+  const record_ = (record: FakeAccount, input: Omit<ActivityInput, 'accountId' | 'accountLabel' | 'outcome'> & { outcome?: ActivityInput['outcome'] }) => {
+    model.activity.unshift({
+      type: 'entry',
+      v: 1,
+      id: `activity-${++activityCounter}`,
+      at: new Date().toISOString(),
+      accountId: record.view.id,
+      accountLabel: accountLabel(record.view),
+      action: input.action,
+      keyId: input.keyId ?? null,
+      keyName: input.keyName ?? null,
+      relatedKeyId: input.relatedKeyId ?? null,
+      outcome: input.outcome ?? 'ok',
+      errorKind: input.errorKind ?? null,
+      detail: input.detail ?? null,
+      source: 'app'
+    })
+  }
+  const forgetKey = (record: FakeAccount, id: number) => {
+    record.keys = record.keys.filter((item) => item.id !== id)
+    delete record.notes[String(id)]
+    if (record.cached) {
+      record.cached = { ...record.cached, keys: record.cached.keys.filter((item) => item.id !== id) }
+      record.view = { ...record.view, keyCount: record.cached.keys.length, neverUsedCount: countNeverUsed(record.cached.keys) }
+    }
+  }
+  const cancelledBatches = new Set<string>()
+  const openRotation = (record: FakeAccount, newKeyId: number): RotationRecord | AppError => {
+    const rotation = record.rotations.find((item) => item.newKey.id === newKeyId && item.finishedAt === null)
+    return rotation ?? { kind: 'not_found', message: 'There is no open rotation for that key.' }
+  }
+  const replaceRotation = (record: FakeAccount, next: RotationRecord) => {
+    record.rotations = record.rotations.map((item) => (item.newKey.id === next.newKey.id ? next : item))
+  }
 
   // The default behaviour of every method. A method added to the contract must be added here.
   const defaults: { [N in MethodName]: Handler<N> } = {
@@ -383,7 +442,14 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         // Like main: only the first screenful, newest first; the rest comes from keys.getCached.
         cachedKeys:
           shown && cached
-            ? { accountId: shown.view.id, keys: newestFirst(cached.keys).slice(0, INITIAL_CACHED_KEYS), fetchedAt: cached.fetchedAt, fromCache: true }
+            ? {
+                accountId: shown.view.id,
+                keys: newestFirst(cached.keys).slice(0, INITIAL_CACHED_KEYS),
+                fetchedAt: cached.fetchedAt,
+                fromCache: true,
+                notes: { ...shown.notes },
+                rotations: shown.rotations.map((rotation) => ({ ...rotation }))
+              }
             : null,
         cachedKeyCount: cached?.keys.length ?? 0,
         preferences: model.preferences,
@@ -401,7 +467,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         setStatus(record, 'ready', null)
       } else {
         const view = makeAccount(person.profile, { baseUrl, colorIndex: nextColor() })
-        record = { view, keys: person.keys.map((key) => ({ ...key })), cached: null, fault: null }
+        record = { view, keys: person.keys.map((key) => ({ ...key })), cached: null, fault: null, notes: {}, rotations: [] }
         model.accounts.push(record)
       }
       record.view = { ...record.view, verified: true }
@@ -416,7 +482,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     'accounts.addSandbox': () => {
       const baseUrl = `http://127.0.0.1:${4010 + model.sandboxCount++}/api`
       const view = makeAccount({ name: 'Sandbox Demo', email: 'demo@sandbox.local', totalBalance: 50 }, { baseUrl, isSandbox: true, colorIndex: nextColor(), verified: true })
-      const record: FakeAccount = { view, keys: SANDBOX_KEYS(), cached: null, fault: null }
+      const record: FakeAccount = { view, keys: SANDBOX_KEYS(), cached: null, fault: null, notes: {}, rotations: [] }
       model.accounts.push(record)
       const fetchedAt = new Date().toISOString()
       record.cached = { keys: record.keys.map((key) => ({ ...key })), fetchedAt }
@@ -461,7 +527,14 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       if (!record?.cached) return ok(null)
       const { keys, fetchedAt } = record.cached
       // Like main: always "from the cache"; the window compares fetchedAt with what it shows.
-      return ok({ accountId, keys: keys.map((key) => ({ ...key })), fetchedAt, fromCache: true })
+      return ok({
+        accountId,
+        keys: keys.map((key) => ({ ...key })),
+        fetchedAt,
+        fromCache: true,
+        notes: { ...record.notes },
+        rotations: record.rotations.map((rotation) => ({ ...rotation }))
+      })
     },
     'keys.create': async ({ accountId, name, requestId }) => {
       const record = signedInAccount(accountId)
@@ -487,11 +560,13 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         accountLabel: accountLabel(record.view),
         keyName: key.name,
         keyId: id,
+        replaces: null,
         expiresAt: new Date(Date.now() + 1_800_000).toISOString()
       })
+      record_(record, { action: 'key-create', keyId: id, keyName: key.name })
       // Like main: a window that reloaded meanwhile is told before the answer goes back.
       emit('tokenWaiting', { pendingId, accountId })
-      return ok({ accountId, key: { ...key, unconfirmed: true }, pendingId, token })
+      return ok({ accountId, key: { ...key, unconfirmed: true }, pendingId, token, replaces: null })
     },
     'keys.delete': async ({ accountId, id }) => {
       const record = signedInAccount(accountId)
@@ -514,6 +589,171 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       if (key.isAppKey) endSession(accountId, SHARED_MESSAGES.ownKeyDeleted)
       return ok({ accountId, id, alreadyGone: false, signedOut: key.isAppKey })
     },
+    'keys.bulkDelete': async ({ accountId, batchId, ids, includeOwnKey }) => {
+      const record = signedInAccount(accountId)
+      if (!('view' in record)) return { ok: false, error: record }
+      const own = record.keys.find((key) => key.isAppKey)
+      if (own && ids.includes(own.id) && !includeOwnKey) {
+        return failure({ kind: 'invalid_request', message: 'The key this app signs in with is only deleted when you confirm it on purpose.' })
+      }
+      // Like main: the app's own key goes last.
+      const order = [...ids.filter((id) => id !== own?.id), ...ids.filter((id) => id === own?.id)]
+      const items: BulkDeleteResult['items'] = []
+      let done = 0
+      let failed = 0
+      let ended: BulkDeleteResult['ended'] = 'completed'
+      let signedOut = false
+      const progress = () =>
+        emit('batchProgress', { accountId, batchId, total: ids.length, done, failed, remaining: ids.length - done - failed, pausedUntil: null, pauseReason: null })
+      progress()
+      for (const id of order) {
+        const key = record.keys.find((item) => item.id === id)
+        const name = key?.name ?? record.cached?.keys.find((item) => item.id === id)?.name ?? `#${id}`
+        if (ended !== 'completed' || cancelledBatches.has(batchId)) {
+          if (ended === 'completed') ended = 'cancelled'
+          items.push({ id, name, outcome: 'skipped', error: null })
+          continue
+        }
+        const error = await server(record)
+        if (error) {
+          failed++
+          items.push({ id, name, outcome: 'failed', error })
+          if (error.kind === 'unauthenticated') ended = 'stopped'
+        } else {
+          done++
+          forgetKey(record, id)
+          items.push({ id, name, outcome: key ? 'deleted' : 'already-gone', error: null })
+          record_(record, { action: 'bulk-delete', keyId: id, keyName: name, outcome: key ? 'ok' : 'already-gone' })
+          if (key?.isAppKey) {
+            signedOut = true
+            endSession(accountId, SHARED_MESSAGES.ownKeyDeleted)
+          }
+        }
+        progress()
+      }
+      cancelledBatches.delete(batchId)
+      emitAccountsChanged()
+      return ok({ accountId, batchId, ended, items: ids.map((id) => items.find((item) => item.id === id)!), signedOut })
+    },
+    'keys.cancelBatch': ({ batchId }) => {
+      cancelledBatches.add(batchId)
+      return ok(null)
+    },
+    'notes.set': ({ accountId, keyId, note, reviewBy }) => {
+      const record = find(accountId)
+      if (!record) return failure({ kind: 'not_signed_in', message: SHARED_MESSAGES.unknownAccount })
+      const key = record.keys.find((item) => item.id === keyId) ?? record.cached?.keys.find((item) => item.id === keyId)
+      if (!key) return failure({ kind: 'not_found', message: 'That key is no longer in the list.' })
+      if (note.trim() === '' && reviewBy === null) {
+        delete record.notes[String(keyId)]
+        record_(record, { action: 'note-removed', keyId, keyName: key.name })
+        return ok(null)
+      }
+      const stored = storedKeyNote({ note: note.trim(), reviewBy })
+      record.notes[String(keyId)] = stored
+      record_(record, { action: 'note-changed', keyId, keyName: key.name })
+      return ok(stored)
+    },
+    'activity.list': ({ accountId, action, limit = 500 }) => {
+      const matching = model.activity.filter((entry) => (!accountId || entry.accountId === accountId) && (!action || entry.action === action))
+      return ok({ entries: matching.slice(0, limit), more: matching.length > limit, damagedLines: 0, unrecognisedLines: 0, cut: null })
+    },
+    'export.keys': ({ accountId, format }) => {
+      const record = find(accountId)
+      if (!record) return failure({ kind: 'not_signed_in', message: SHARED_MESSAGES.unknownAccount })
+      const keys = record.cached?.keys ?? record.keys
+      const content =
+        format === 'json'
+          ? JSON.stringify({ version: 1, account: accountLabel(record.view), keys: keys.map((key) => ({ ...key, note: record.notes[String(key.id)]?.note ?? null })) })
+          : ['id,name,created_at,last_used_at,note', ...keys.map((key) => `${key.id},${key.name},${key.createdAt},${key.lastUsedAt ?? ''},${record.notes[String(key.id)]?.note ?? ''}`)].join('\r\n')
+      return ok({ outcome: 'download', fileName: `keys.${format}`, mimeType: format === 'json' ? 'application/json' : 'text/csv', content })
+    },
+    'export.activity': ({ format }) =>
+      ok({ outcome: 'download', fileName: `activity.${format}`, mimeType: format === 'json' ? 'application/json' : 'text/csv', content: JSON.stringify(model.activity) }),
+    'rotation.start': async ({ accountId, keyId, name, requestId }) => {
+      const record = signedInAccount(accountId)
+      if (!('view' in record)) return { ok: false, error: record }
+      const old = record.keys.find((item) => item.id === keyId)
+      if (!old) return failure({ kind: 'not_found', message: 'That key is no longer in the list.' })
+      if (createdByRequest.has(requestId)) return failure({ kind: 'invalid_request', message: 'This key was already created; its token is shown in the open dialog.' })
+      const error = await server(record)
+      if (error) {
+        emitAccountsChanged()
+        return { ok: false, error }
+      }
+      createdByRequest.add(requestId)
+      const id = model.nextKeyId++
+      const key: KeyListItem = { id, name: name.trim(), createdAt: new Date().toISOString(), lastUsedAt: null, isAppKey: false }
+      record.keys = [key, ...record.keys]
+      const replaces = { id: old.id, name: old.name }
+      record.rotations.push({
+        accountId,
+        oldKey: replaces,
+        newKey: { id, name: key.name },
+        startedAt: key.createdAt,
+        finishedAt: null,
+        outcome: null,
+        state: 'waiting-for-first-use',
+        ownKey: false,
+        newKeyFirstUsedAt: null
+      })
+      record_(record, { action: 'rotation-started', keyId: old.id, keyName: old.name, relatedKeyId: id })
+      const pendingId = `pending-${++pendingCounter}`
+      const token = `${id}|fakeSecretToken${id}xyz`
+      model.pendingTokens.push({ pendingId, token, accountId, accountLabel: accountLabel(record.view), keyName: key.name, keyId: id, replaces, expiresAt: new Date(Date.now() + 1_800_000).toISOString() })
+      emit('tokenWaiting', { pendingId, accountId })
+      return ok({ accountId, key: { ...key, unconfirmed: true }, pendingId, token, replaces })
+    },
+    'rotation.finish': async ({ accountId, newKeyId }) => {
+      const record = signedInAccount(accountId)
+      if (!('view' in record)) return { ok: false, error: record }
+      const rotation = openRotation(record, newKeyId)
+      if ('kind' in rotation) return { ok: false, error: rotation }
+      const error = await server(record)
+      if (error) return { ok: false, error }
+      forgetKey(record, rotation.oldKey.id)
+      const finished = finishRotation(rotation, new Date().toISOString())
+      replaceRotation(record, finished)
+      record_(record, { action: 'rotation-finished', keyId: rotation.oldKey.id, keyName: rotation.oldKey.name, relatedKeyId: newKeyId })
+      emitAccountsChanged()
+      return ok(finished)
+    },
+    'rotation.cancel': async ({ accountId, newKeyId, deleteReplacement }) => {
+      const record = signedInAccount(accountId)
+      if (!('view' in record)) return { ok: false, error: record }
+      const rotation = openRotation(record, newKeyId)
+      if ('kind' in rotation) return { ok: false, error: rotation }
+      if (deleteReplacement) {
+        const error = await server(record)
+        if (error) return { ok: false, error }
+        forgetKey(record, newKeyId)
+      }
+      const cancelled = cancelRotation(rotation, new Date().toISOString())
+      replaceRotation(record, cancelled)
+      record_(record, { action: 'rotation-cancelled', keyId: rotation.oldKey.id, keyName: rotation.oldKey.name, relatedKeyId: newKeyId })
+      emitAccountsChanged()
+      return ok(cancelled)
+    },
+    'rotation.rotateOwn': async ({ accountId, reveal }) => {
+      const record = signedInAccount(accountId)
+      if (!('view' in record)) return { ok: false, error: record }
+      const old = record.keys.find((item) => item.isAppKey)
+      if (!old) return failure({ kind: 'not_found', message: "The key this app signs in with is not in the account's list." })
+      const error = await server(record)
+      if (error) return { ok: false, error }
+      const id = model.nextKeyId++
+      const key: KeyListItem = { id, name: old.name, createdAt: new Date().toISOString(), lastUsedAt: new Date().toISOString(), isAppKey: true }
+      forgetKey(record, old.id)
+      record.keys = [key, ...record.keys]
+      record_(record, { action: 'own-key-rotation-finished', keyId: old.id, keyName: old.name, relatedKeyId: id })
+      emitAccountsChanged()
+      let revealed: { pendingId: string; token: string } | null = null
+      if (reveal) {
+        revealed = { pendingId: `pending-${++pendingCounter}`, token: `${id}|fakeSecretToken${id}xyz` }
+        model.pendingTokens.push({ ...revealed, accountId, accountLabel: accountLabel(record.view), keyName: key.name, keyId: id, replaces: { id: old.id, name: old.name }, expiresAt: new Date(Date.now() + 1_800_000).toISOString() })
+      }
+      return ok({ account: copyView(record.view), oldKey: { id: old.id, name: old.name }, newKey: { id, name: key.name }, reveal: revealed })
+    },
     'token.listPending': () => ok(model.pendingTokens.map((item) => ({ ...item }))),
     'token.copy': ({ pendingId }) =>
       model.pendingTokens.some((item) => item.pendingId === pendingId)
@@ -526,6 +766,10 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     'preferences.update': (changes) => {
       model.preferences = { ...model.preferences, ...changes }
       return ok(model.preferences)
+    },
+    'app.setVisibility': ({ visible }) => {
+      model.visible = visible
+      return ok(null)
     },
     'shell.openExternal': () => ok(null)
   }
@@ -552,7 +796,8 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
   // Checked against the bridge type: a missing or extra method, or a wrong request, fails tsc.
   const api: AutocallsApi = {
     app: {
-      getInitialState: () => dispatch('app.getInitialState', [])
+      getInitialState: () => dispatch('app.getInitialState', []),
+      setVisibility: (request) => dispatch('app.setVisibility', [request])
     },
     accounts: {
       list: () => dispatch('accounts.list', []),
@@ -567,12 +812,30 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       list: (request) => dispatch('keys.list', [request]),
       getCached: (request) => dispatch('keys.getCached', [request]),
       create: (request) => dispatch('keys.create', [request]),
-      delete: (request) => dispatch('keys.delete', [request])
+      delete: (request) => dispatch('keys.delete', [request]),
+      bulkDelete: (request) => dispatch('keys.bulkDelete', [request]),
+      cancelBatch: (request) => dispatch('keys.cancelBatch', [request])
     },
     token: {
       listPending: () => dispatch('token.listPending', []),
       copy: (request) => dispatch('token.copy', [request]),
       confirmSaved: (request) => dispatch('token.confirmSaved', [request])
+    },
+    notes: {
+      set: (request) => dispatch('notes.set', [request])
+    },
+    activity: {
+      list: (request) => dispatch('activity.list', [request])
+    },
+    export: {
+      keys: (request) => dispatch('export.keys', [request]),
+      activity: (request) => dispatch('export.activity', [request])
+    },
+    rotation: {
+      start: (request) => dispatch('rotation.start', [request]),
+      finish: (request) => dispatch('rotation.finish', [request]),
+      cancel: (request) => dispatch('rotation.cancel', [request]),
+      rotateOwn: (request) => dispatch('rotation.rotateOwn', [request])
     },
     preferences: {
       update: (request) => dispatch('preferences.update', [request])
@@ -583,7 +846,9 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     on: {
       accountsChanged: subscribe('accountsChanged'),
       menuCommand: subscribe('menuCommand'),
-      tokenWaiting: subscribe('tokenWaiting')
+      tokenWaiting: subscribe('tokenWaiting'),
+      keysUpdated: subscribe('keysUpdated'),
+      batchProgress: subscribe('batchProgress')
     }
   }
 
@@ -661,6 +926,7 @@ export function pendingToken(account: AccountView, overrides: Partial<PendingTok
     accountLabel: accountLabel(account),
     keyName: 'Pending key',
     keyId: 11,
+    replaces: null,
     expiresAt: new Date(Date.now() + 60_000).toISOString(),
     ...overrides
   }

@@ -260,7 +260,7 @@ describe('keys screen: the table', () => {
 
   it('ages relative times: the status and rows never claim an old list is fresh', async () => {
     const fake = createFakeApi(ada(makeKeys(1)))
-    fake.next('keys.list', ok({ accountId: ADA.id, keys: makeKeys(1), fetchedAt: isoAgo(2 * HOUR), fromCache: false }))
+    fake.next('keys.list', ok({ accountId: ADA.id, keys: makeKeys(1), fetchedAt: isoAgo(2 * HOUR), fromCache: false, notes: {}, rotations: [] }))
     await renderApp(fake)
     await waitFor(() => expect(status().textContent).toBe('Updated 2 hours ago'))
   })

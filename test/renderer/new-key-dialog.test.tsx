@@ -202,7 +202,7 @@ describe('new key dialog', () => {
     fake.next('keys.create', (request) => {
       // The server made the key, but its token had no "<id>|" prefix.
       fake.account(ADA.id).keys.unshift({ id: 555, name: request.name, createdAt: new Date().toISOString(), lastUsedAt: null, isAppKey: false })
-      return ok({ accountId: ADA.id, key: null, pendingId: 'p-555', token: 'tokenWithoutId' })
+      return ok({ accountId: ADA.id, key: null, pendingId: 'p-555', token: 'tokenWithoutId', replaces: null })
     })
     const { user, input } = await openNewKey(fake)
     const confirming = fake.defer('keys.list')

@@ -125,7 +125,7 @@ describe('app store', () => {
       await store.getState().addAccount(ADA.baseUrl, API_KEYS.ada)
       expect(runs.epochOf(ADA.id)).toBe(epoch + 1)
       expect(runs.epochOf(GRACE.id)).toBe(0)
-      late.resolve(ok({ accountId: ADA.id, keys: [makeKey(1, { name: 'From the old session' })], fetchedAt: new Date().toISOString(), fromCache: false }))
+      late.resolve(ok({ accountId: ADA.id, keys: [makeKey(1, { name: 'From the old session' })], fetchedAt: new Date().toISOString(), fromCache: false, notes: {}, rotations: [] }))
       await refreshing
       expect(names(store, ADA.id)).not.toContain('From the old session')
       expect(names(store, ADA.id)).toEqual(['Ada 00001', 'Ada 00002', 'Ada 00003'])
@@ -138,7 +138,7 @@ describe('app store', () => {
       await late.called
       expect(await store.getState().removeAccount(GRACE.id)).toBe(true)
       expect(store.getState().runs.epochOf(GRACE.id)).toBe(1)
-      late.resolve(ok({ accountId: GRACE.id, keys: makeKeys(2, 50), fetchedAt: new Date().toISOString(), fromCache: false }))
+      late.resolve(ok({ accountId: GRACE.id, keys: makeKeys(2, 50), fetchedAt: new Date().toISOString(), fromCache: false, notes: {}, rotations: [] }))
       await refreshing
       expect(store.getState().lists[GRACE.id]).toBeUndefined()
       expect(store.getState().accounts.map((account) => account.id)).toEqual([ADA.id])
