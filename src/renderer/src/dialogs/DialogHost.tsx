@@ -13,7 +13,12 @@ const loaders = {
   'add-account': () => import('./AddAccountDialog'),
   'remove-account': () => import('./RemoveAccountDialog'),
   'remove-all': () => import('./RemoveAccountDialog'),
-  settings: () => import('./SettingsDialog')
+  settings: () => import('./SettingsDialog'),
+  notes: () => import('./NotesDialog'),
+  'bulk-delete': () => import('./BulkDeleteDialog'),
+  rotate: () => import('./RotateDialog'),
+  rotation: () => import('./RotationDialog'),
+  'rotate-own': () => import('./RotateOwnKeyDialog')
 } satisfies Record<NonNullable<OpenDialog>['kind'], () => Promise<unknown>>
 
 const NewKeyDialog = lazy(() => loaders['new-key']().then((m) => ({ default: m.NewKeyDialog })))
@@ -21,6 +26,11 @@ const DeleteKeyDialog = lazy(() => loaders.delete().then((m) => ({ default: m.De
 const AddAccountDialog = lazy(() => loaders['add-account']().then((m) => ({ default: m.AddAccountDialog })))
 const RemoveAccountDialog = lazy(() => loaders['remove-account']().then((m) => ({ default: m.RemoveAccountDialog })))
 const SettingsDialog = lazy(loaders.settings)
+const NotesDialog = lazy(() => loaders.notes().then((m) => ({ default: m.NotesDialog })))
+const BulkDeleteDialog = lazy(() => loaders['bulk-delete']().then((m) => ({ default: m.BulkDeleteDialog })))
+const RotateDialog = lazy(() => loaders.rotate().then((m) => ({ default: m.RotateDialog })))
+const RotationDialog = lazy(() => loaders.rotation().then((m) => ({ default: m.RotationDialog })))
+const RotateOwnKeyDialog = lazy(() => loaders['rotate-own']().then((m) => ({ default: m.RotateOwnKeyDialog })))
 
 /** Starts loading a dialog's code before it is opened (idempotent: the module loader caches it). */
 export function prefetchDialog(kind: NonNullable<OpenDialog>['kind']): void {
@@ -67,6 +77,16 @@ function renderDialog(dialog: OpenDialog, removing: Parameters<typeof RemoveAcco
       return <RemoveAccountDialog account={null} />
     case 'settings':
       return <SettingsDialog />
+    case 'notes':
+      return <NotesDialog key={`${dialog.accountId}\n${dialog.keyId}`} accountId={dialog.accountId} keyId={dialog.keyId} />
+    case 'bulk-delete':
+      return <BulkDeleteDialog accountId={dialog.accountId} ids={dialog.ids} />
+    case 'rotate':
+      return <RotateDialog key={`${dialog.accountId}\n${dialog.keyId}`} accountId={dialog.accountId} keyId={dialog.keyId} />
+    case 'rotation':
+      return <RotationDialog key={`${dialog.accountId}\n${dialog.newKeyId}`} accountId={dialog.accountId} newKeyId={dialog.newKeyId} />
+    case 'rotate-own':
+      return <RotateOwnKeyDialog accountId={dialog.accountId} />
     default:
       return null
   }

@@ -12,6 +12,16 @@ export type OpenDialog =
   | { kind: 'remove-account'; accountId: AccountId }
   | { kind: 'remove-all' }
   | { kind: 'settings' }
+  /** A key's note and review date. */
+  | { kind: 'notes'; accountId: AccountId; keyId: number }
+  /** Deleting the selected keys of an account, as one batch. */
+  | { kind: 'bulk-delete'; accountId: AccountId; ids: number[] }
+  /** Starting the rotation of a key (its replacement is created here). */
+  | { kind: 'rotate'; accountId: AccountId; keyId: number }
+  /** An open rotation: finish (delete the old key) or cancel. Known by the replacement's id. */
+  | { kind: 'rotation'; accountId: AccountId; newKeyId: number }
+  /** Replacing the key this app signs in with for an account. */
+  | { kind: 'rotate-own'; accountId: AccountId }
   | null
 
 export interface UiSlice {
