@@ -223,7 +223,7 @@ function explainLostReplacement(error: unknown, oldKey: RotationKeyRef, name: st
   return new UserFacingError(
     'create_outcome_unknown',
     `The server did not confirm the replacement of “${oldKey.name}”${reason ? ` (${reason})` : ''}, so no rotation was opened. ` +
-      `The replacement may have been created anyway, so do not simply try again: check the refreshed list for a new key named “${name}” besides #${oldKey.id}. ` +
+      `It may have been created anyway, so do not simply try again: check the refreshed list for a new key named “${name}” besides #${oldKey.id}. ` +
       `If it is there, its token was lost, so delete that new key (not #${oldKey.id}) and start the rotation again.`
   )
 }
