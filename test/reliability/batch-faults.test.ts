@@ -443,7 +443,12 @@ describe.each(BULK_CASES)('bulk delete, fault after $label', (c) => {
     tokenOfSelection.set(selection, w.token)
 
     // ---- the fault lasts until the batch has ended ----
-    const remove = c.fault ? faultAfterK(c.fault) : (refusedAfterK(w), () => proxy.start())
+    let remove: () => void | Promise<void>
+    if (c.fault) remove = faultAfterK(c.fault)
+    else {
+      refusedAfterK(w)
+      remove = () => proxy.start()
+    }
     const { result, run } = await runBatch(w, selection.ids, 'bulk delete')
     await remove()
     w.wire.beforeSend = w.wire.afterAnswer = null
@@ -643,6 +648,8 @@ describe('rotation under faults', () => {
       expect(error.message).toMatch(/replacement/)
       expect(error.message).toContain(`#${old.id}`)
       expect(error.message).toMatch(/no rotation was opened/i)
+      expect(error.message).toMatch(new RegExp(`\\(the connection to ${HOST} was lost before the answer arrived\\)`))
+      expect(error.message).toContain('It may have been created anyway, so do not simply try again')
       // The window refreshes: the replacement shows once, with no rotation attached.
       const list = valueOf(await w.app.services.handlers['keys:list']({ accountId: w.accountId }))
       expect(list.keys.filter((k) => k.id === replacement.id)).toHaveLength(1)
