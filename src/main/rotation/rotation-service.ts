@@ -33,6 +33,8 @@ export class RotationService {
   readonly #deps: RotationServiceDeps
   readonly #now: () => Date
   readonly watcher: RotationWatcher
+  /** Accounts whose list the watcher itself is fetching: it counts those refreshes on its own. */
+  readonly #watcherRefreshing = new Set<AccountId>()
 
   constructor(deps: RotationServiceDeps) {
     this.#deps = deps
@@ -40,7 +42,12 @@ export class RotationService {
     this.watcher = new RotationWatcher({
       refresh: async (accountId) => {
         const before = JSON.stringify(this.of(accountId))
-        await deps.keys.backgroundList(accountId)
+        this.#watcherRefreshing.add(accountId)
+        try {
+          await deps.keys.backgroundList(accountId)
+        } finally {
+          this.#watcherRefreshing.delete(accountId)
+        }
         return { changed: JSON.stringify(this.of(accountId)) !== before }
       },
       ...(deps.clock ? { clock: deps.clock } : {}),
@@ -159,8 +166,12 @@ export class RotationService {
     const now = this.#now().getTime()
     const next = open.map((rotation) => updateRotation(rotation, { keys, fetchedAt }, now, quietMs))
     const changed = next.some((rotation, index) => rotation !== open[index])
-    this.watcher.noteRefreshStarted(accountId)
-    this.watcher.noteRefreshFinished(accountId, changed)
+    // A refresh the watcher did not start (the person's, refresh all) counts for its cadence; its
+    // own are counted when they finish, and counting them here too doubled every backoff step.
+    if (!this.#watcherRefreshing.has(accountId)) {
+      this.watcher.noteRefreshStarted(accountId)
+      this.watcher.noteRefreshFinished(accountId, changed)
+    }
     if (!changed) return
     const records = []
     for (const [index, rotation] of next.entries()) {
