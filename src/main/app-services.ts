@@ -103,6 +103,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   })
   // A key deleted here or elsewhere loses its note.
   keys.onListFetched((accountId, listed) => notes.keepOnly(accountId, listed))
+  keys.onKeysDeleted((accountId, ids) => notes.forget(accountId, ids))
   rotations = new RotationService({ state, sessions, keys, cache, notes, activity, ...(options.watchPolicy ? { watchPolicy: options.watchPolicy } : {}) })
   rotations.resume()
   const ownKey = new OwnKeyRotation({

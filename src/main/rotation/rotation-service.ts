@@ -138,8 +138,15 @@ export class RotationService {
   async cancel(accountId: AccountId, newKeyId: number, deleteReplacement: boolean): Promise<RotationRecord> {
     const rotation = this.#open(accountId, newKeyId)
     if (deleteReplacement) {
-      await this.#deps.keys.delete(accountId, newKeyId) // a failure leaves the rotation open and says why
+      // The note goes back to the old key first: deleting the replacement would drop it.
       await this.#deps.notes.move(accountId, newKeyId, rotation.oldKey.id)
+      try {
+        await this.#deps.keys.delete(accountId, newKeyId)
+      } catch (error) {
+        // The rotation stays open and says why; the note stays with the replacement.
+        await this.#deps.notes.move(accountId, rotation.oldKey.id, newKeyId)
+        throw error
+      }
     }
     const ended: RotationRecord = { ...rotation, finishedAt: this.#now().toISOString(), outcome: 'cancelled' }
     await this.#close(accountId, ended, {

@@ -72,6 +72,18 @@ export class NotesService {
     })
   }
 
+  /** Forgets the notes of keys this app has just deleted. */
+  async forget(accountId: AccountId, ids: readonly number[]): Promise<void> {
+    const notes = this.of(accountId)
+    if (!ids.some((id) => notes[String(id)] !== undefined)) return
+    await this.#state.update((draft) => {
+      const current = draft.notes[accountId]
+      if (!current) return
+      for (const id of ids) delete current[String(id)]
+      if (Object.keys(current).length === 0) delete draft.notes[accountId]
+    })
+  }
+
   /** Forgets the notes of keys the account no longer has (deleted here or elsewhere). */
   async keepOnly(accountId: AccountId, keys: readonly Pick<ApiKey, 'id'>[]): Promise<void> {
     const notes = this.of(accountId)
