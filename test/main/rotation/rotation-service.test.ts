@@ -236,6 +236,24 @@ describe('cancel', () => {
     expect(notes[String(old.id)]).toMatchObject({ note: 'Where it is used' })
     expect(notes[String(created.key.id)]).toBeUndefined()
   })
+
+  it('a failing delete of the replacement leaves the rotation open and the note with the replacement', async () => {
+    const old = await oldKey()
+    value(await h()['notes:set']({ accountId: who.accountId, keyId: old.id, note: 'Where it is used', reviewBy: '2027-01-01' }))
+    const created = await start(old)
+    server.faults.add({ method: 'DELETE', times: Infinity, fault: { type: 'status', status: 500 } })
+    expect(await h()['rotation:cancel']({ accountId: who.accountId, newKeyId: created.key.id, deleteReplacement: true })).toMatchObject({ ok: false, error: { kind: 'server' } })
+    expect(rotationsNow()).toHaveLength(1)
+    expect(app.services.notes.of(who.accountId)).toEqual({ [String(created.key.id)]: expect.objectContaining({ note: 'Where it is used', reviewBy: '2027-01-01' }) })
+  })
+
+  it('finishing keeps the note on the replacement', async () => {
+    const old = await oldKey()
+    value(await h()['notes:set']({ accountId: who.accountId, keyId: old.id, note: 'Moves on', reviewBy: null }))
+    const created = await start(old)
+    value(await h()['rotation:finish']({ accountId: who.accountId, newKeyId: created.key.id }))
+    expect(app.services.notes.of(who.accountId)).toEqual({ [String(created.key.id)]: expect.objectContaining({ note: 'Moves on' }) })
+  })
 })
 
 describe('across a restart', () => {

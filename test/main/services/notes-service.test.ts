@@ -72,15 +72,26 @@ describe('notes', () => {
     expect(value(await setNote(note, null))?.note).toBe(note)
   })
 
-  it('a key deleted here loses its note with the list that follows the delete; the others keep theirs', async () => {
+  it('a key deleted here loses its note at once (no list needed); the others keep theirs', async () => {
     const other = sandbox.server.seedKey(who.token, { name: 'Other' }).key.id
     value(await app.services.handlers['keys:list']({ accountId: who.accountId }))
     value(await setNote('goes with the key', null))
     value(await setNote('stays', null, other))
     value(await app.services.handlers['keys:delete']({ accountId: who.accountId, id: keyId }))
-    const listed = value(await app.services.handlers['keys:list']({ accountId: who.accountId }))
     expect(Object.keys(notesNow())).toEqual([String(other)])
-    expect(Object.keys(listed.notes)).toEqual([String(other)])
+    const cached = value(await app.services.handlers['keys:get-cached']({ accountId: who.accountId }))
+    expect(Object.keys(cached!.notes)).toEqual([String(other)])
+  })
+
+  it('keys deleted in a bulk delete lose their notes; a key whose delete failed keeps its note', async () => {
+    const failing = sandbox.server.seedKey(who.token, { name: 'Failing' }).key.id
+    value(await app.services.handlers['keys:list']({ accountId: who.accountId }))
+    value(await setNote('deleted with it', null))
+    value(await setNote('kept: its delete failed', null, failing))
+    sandbox.server.faults.add({ method: 'DELETE', path: `/user/api-keys/${failing}`, times: Infinity, fault: { type: 'status', status: 500 } })
+    const result = value(await app.services.handlers['keys:bulk-delete']({ accountId: who.accountId, batchId: crypto.randomUUID(), ids: [keyId, failing], includeOwnKey: false }))
+    expect(result.items.map((item) => item.outcome)).toEqual(['deleted', 'failed'])
+    expect(Object.keys(notesNow())).toEqual([String(failing)])
   })
 
   it('a key that disappears from a list (deleted elsewhere) loses its note at the next refresh', async () => {
