@@ -3,6 +3,7 @@
  * refusals that change nothing, a note dropped when its key goes (here or elsewhere), and the
  * activity log's record of each change.
  */
+import { mkdir, rm } from 'node:fs/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../support/app-fixture'
 import { useSandbox } from '../../support/sandbox-fixture'
@@ -123,6 +124,15 @@ describe('notes', () => {
     expect(filtered.map((entry) => entry.action)).toEqual(['note-removed'])
     // The note's text is not in the log.
     expect(JSON.stringify(entries)).not.toContain('first')
+  })
+
+  it('a log that cannot be written never breaks the change it records', async () => {
+    const file = app.services.activity.log.file
+    await rm(file, { force: true })
+    await mkdir(file) // a folder where the log file should be: every append fails
+    expect(value(await setNote('saved all the same', null))).toMatchObject({ note: 'saved all the same' })
+    expect(notesNow()[String(keyId)]).toMatchObject({ note: 'saved all the same' })
+    await rm(file, { recursive: true, force: true })
   })
 
   it('refuses a note for an account that is not here, saving nothing', async () => {
