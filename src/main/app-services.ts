@@ -89,7 +89,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const sessions = new AccountSessions({ vault, state, cache, events: options.events, createClient, ...(options.pacing ? { pacing: options.pacing } : {}) })
   const activityLog = new ActivityLog({ file: activityLogPath(options.userDataDir), source: options.source ?? 'app' })
   const activity = new ActivityRecorder(activityLog, sessions)
-  const notes = new NotesService({ state, activity })
+  const notes = new NotesService({ state, activity, sessions })
   // Rotations are read through a late binding: the keys service shows them with every list.
   let rotations: RotationService | null = null
   const keys = new KeysService({
@@ -103,6 +103,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   })
   // A key deleted here or elsewhere loses its note.
   keys.onListFetched((accountId, listed) => notes.keepOnly(accountId, listed))
+  keys.onKeysDeleted((accountId, ids) => notes.forget(accountId, ids))
   rotations = new RotationService({ state, sessions, keys, cache, notes, activity, ...(options.watchPolicy ? { watchPolicy: options.watchPolicy } : {}) })
   rotations.resume()
   const ownKey = new OwnKeyRotation({

@@ -149,10 +149,11 @@ export class OwnKeyRotation {
       // Swapped before a crash: the keychain already holds the new key; make sure it is in use.
       await sessions.replaceCredential(accountId, token, newKey.id > 0 ? newKey.id : null)
     }
-    // Every later request sends the new key; the old one can go.
+    // Every later request sends the new key; the old one can go, its note first moved to the
+    // replacement (deleting a key drops its note).
+    if (newKey.id > 0) await notes.move(accountId, oldKey.id, newKey.id)
     await keys.delete(accountId, oldKey.id)
     await this.#deps.afterStep?.('deleted', accountId)
-    await notes.move(accountId, oldKey.id, newKey.id)
     if (!ephemeral) await vault.delete(replacementEntryOf(accountId)).catch(() => false)
     await this.#journal(accountId, null)
     await activity.record(accountId, { action: 'own-key-rotation-finished', keyId: oldKey.id, keyName: oldKey.name, relatedKeyId: newKey.id, outcome: 'ok' })

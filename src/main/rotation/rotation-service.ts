@@ -33,6 +33,8 @@ export class RotationService {
   readonly #deps: RotationServiceDeps
   readonly #now: () => Date
   readonly watcher: RotationWatcher
+  /** Accounts whose list the watcher itself is fetching: it counts those refreshes on its own. */
+  readonly #watcherRefreshing = new Set<AccountId>()
 
   constructor(deps: RotationServiceDeps) {
     this.#deps = deps
@@ -40,7 +42,12 @@ export class RotationService {
     this.watcher = new RotationWatcher({
       refresh: async (accountId) => {
         const before = JSON.stringify(this.of(accountId))
-        await deps.keys.backgroundList(accountId)
+        this.#watcherRefreshing.add(accountId)
+        try {
+          await deps.keys.backgroundList(accountId)
+        } finally {
+          this.#watcherRefreshing.delete(accountId)
+        }
         return { changed: JSON.stringify(this.of(accountId)) !== before }
       },
       ...(deps.clock ? { clock: deps.clock } : {}),
@@ -136,8 +143,15 @@ export class RotationService {
   async cancel(accountId: AccountId, newKeyId: number, deleteReplacement: boolean): Promise<RotationRecord> {
     const rotation = this.#open(accountId, newKeyId)
     if (deleteReplacement) {
-      await this.#deps.keys.delete(accountId, newKeyId) // a failure leaves the rotation open and says why
+      // The note goes back to the old key first: deleting the replacement would drop it.
       await this.#deps.notes.move(accountId, newKeyId, rotation.oldKey.id)
+      try {
+        await this.#deps.keys.delete(accountId, newKeyId)
+      } catch (error) {
+        // The rotation stays open and says why; the note stays with the replacement.
+        await this.#deps.notes.move(accountId, rotation.oldKey.id, newKeyId)
+        throw error
+      }
     }
     const ended: RotationRecord = { ...rotation, finishedAt: this.#now().toISOString(), outcome: 'cancelled' }
     await this.#close(accountId, ended, {
@@ -164,8 +178,12 @@ export class RotationService {
     const now = this.#now().getTime()
     const next = open.map((rotation) => updateRotation(rotation, { keys, fetchedAt }, now, quietMs))
     const changed = next.some((rotation, index) => rotation !== open[index])
-    this.watcher.noteRefreshStarted(accountId)
-    this.watcher.noteRefreshFinished(accountId, changed)
+    // A refresh the watcher did not start (the person's, refresh all) counts for its cadence; its
+    // own are counted when they finish, and counting them here too doubled every backoff step.
+    if (!this.#watcherRefreshing.has(accountId)) {
+      this.watcher.noteRefreshStarted(accountId)
+      this.watcher.noteRefreshFinished(accountId, changed)
+    }
     if (!changed) return
     const records = []
     for (const [index, rotation] of next.entries()) {

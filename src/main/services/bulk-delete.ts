@@ -119,6 +119,11 @@ const isUnauthenticated = (error: unknown): boolean =>
   (error instanceof ApiError && error.kind === 'unauthenticated') || (error instanceof UserFacingError && error.kind === 'not_signed_in')
 
 function itemOf(id: number, name: string, outcome: TaskOutcome<Deleted>): BulkDeleteItem {
+  // After a 401 the session ends and the pacer drops the queued deletes with "not signed in":
+  // none of them was sent, so they were skipped because the batch stopped, not failed.
+  if (outcome.status === 'failed' && outcome.error instanceof UserFacingError && outcome.error.kind === 'not_signed_in') {
+    return itemOf(id, name, { status: 'skipped', because: 'stopped' })
+  }
   switch (outcome.status) {
     case 'succeeded':
       return { id, name, outcome: outcome.value.alreadyGone ? 'already-gone' : 'deleted', error: null }

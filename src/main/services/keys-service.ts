@@ -68,6 +68,7 @@ export class KeysService {
   readonly #createsDone = new Map<string, string>()
   readonly #deletesInFlight = new Map<string, Promise<DeleteResultView>>()
   readonly #listeners = new Set<ListListener>()
+  readonly #deletedListeners = new Set<(accountId: AccountId, ids: readonly number[]) => Promise<void> | void>()
 
   constructor(deps: KeysServiceDeps) {
     this.#deps = deps
@@ -78,6 +79,12 @@ export class KeysService {
   onListFetched(listener: ListListener): () => void {
     this.#listeners.add(listener)
     return () => this.#listeners.delete(listener)
+  }
+
+  /** Told about keys this app deleted (one, or a batch's), before any list shows it. */
+  onKeysDeleted(listener: (accountId: AccountId, ids: readonly number[]) => Promise<void> | void): () => void {
+    this.#deletedListeners.add(listener)
+    return () => this.#deletedListeners.delete(listener)
   }
 
   /**
@@ -203,6 +210,13 @@ export class KeysService {
     if (ids.length === 0) return
     const gone = new Set(ids)
     await this.#deps.cache.patch(accountId, (keys) => keys.filter((key) => !gone.has(key.id)))
+    for (const listener of this.#deletedListeners) {
+      try {
+        await listener(accountId, ids)
+      } catch (error) {
+        log.warn('A delete listener failed:', error)
+      }
+    }
     // The switcher and the overview count the account's keys: fewer now, not at the next fetch.
     const cached = await this.#deps.cache.get(accountId)
     if (cached) {

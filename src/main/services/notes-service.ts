@@ -4,6 +4,7 @@
  * activity log keeps its name); a rotation moves the old key's note to the replacement.
  */
 import type { AccountId, ApiKey } from '../../shared/domain'
+import type { AccountSessions } from '../accounts/account-sessions'
 import { checkKeyNote, isEmptyKeyNote, storedKeyNote, type StoredKeyNote } from '../../shared/key-notes'
 import type { AppStateStore } from '../storage/app-state-store'
 import type { ActivityRecorder } from './activity-recorder'
@@ -13,10 +14,12 @@ export class NotesService {
   readonly #state: AppStateStore
   readonly #activity: ActivityRecorder
   readonly #now: () => Date
+  readonly #sessions: Pick<AccountSessions, 'record'> | null
 
-  constructor(deps: { state: AppStateStore; activity: ActivityRecorder; now?: () => Date }) {
+  constructor(deps: { state: AppStateStore; activity: ActivityRecorder; sessions?: Pick<AccountSessions, 'record'>; now?: () => Date }) {
     this.#state = deps.state
     this.#activity = deps.activity
+    this.#sessions = deps.sessions ?? null
     this.#now = deps.now ?? (() => new Date())
   }
 
@@ -31,6 +34,8 @@ export class NotesService {
    * with a message per field, and nothing changes.
    */
   async set(accountId: AccountId, key: { id: number; name: string | null }, raw: { note: unknown; reviewBy: unknown }): Promise<StoredKeyNote | null> {
+    // A note for an account that is not here would sit in the state file with nothing to show it.
+    if (this.#sessions && !this.#sessions.record(accountId)) throw new UserFacingError('not_signed_in', 'That account is not in Autocalls Keys any more.')
     const checked = checkKeyNote(raw)
     if (!checked.ok) {
       const message = Object.values(checked.fieldErrors).flat()[0] ?? 'The note could not be saved.'
@@ -64,6 +69,18 @@ export class NotesService {
       const notes = (draft.notes[accountId] ??= {})
       notes[String(toId)] = note
       delete notes[String(fromId)]
+    })
+  }
+
+  /** Forgets the notes of keys this app has just deleted. */
+  async forget(accountId: AccountId, ids: readonly number[]): Promise<void> {
+    const notes = this.of(accountId)
+    if (!ids.some((id) => notes[String(id)] !== undefined)) return
+    await this.#state.update((draft) => {
+      const current = draft.notes[accountId]
+      if (!current) return
+      for (const id of ids) delete current[String(id)]
+      if (Object.keys(current).length === 0) delete draft.notes[accountId]
     })
   }
 
