@@ -4,9 +4,9 @@
  * the first check, so start-up never pays for it) and questions go through `ask`.
  *
  * Consent: the updater is set to download nothing by itself (autoDownload off) and to install
- * nothing on quit (autoInstallOnAppQuit off). An update found is offered in a dialog; only a
- * "Download" starts the download, and only "Restart and Install" or "Install When I Quit" after it
- * lets it be installed.
+ * nothing on quit (autoInstallOnAppQuit off outside a download, see #check). An update found is
+ * offered in a dialog; only a "Download" starts the download, and only "Restart and Install" or
+ * "Install When I Quit" after it lets it be installed.
  */
 import { DISABLED_MESSAGES, isQuietCheckDue, QUIET_CHECK_DELAY_MS, QUIET_CHECK_POLL_MS, type UpdateCheckStamp, type UpdatesDisabledReason } from './update-schedule'
 
@@ -154,7 +154,15 @@ export class UpdateController {
       return 'declined'
     }
     try {
-      await updater.downloadUpdate()
+      // electron-updater registers its install-on-quit handler when a download completes, and only
+      // if this flag is on then; the handler reads the flag again at quit. So: on while
+      // downloading, off straight after, and on again only if the person chooses "Install When I Quit".
+      updater.autoInstallOnAppQuit = true
+      try {
+        await updater.downloadUpdate()
+      } finally {
+        updater.autoInstallOnAppQuit = false
+      }
     } catch (error) {
       log.warn(`Downloading update ${version} failed:`, error)
       await this.#tell('error', `Could not download ${appName} ${version}.`, `${errorText(error)} Try again later from “Check for Updates…”.`)

@@ -38,8 +38,11 @@ class StandInUpdater implements Updater {
     if (this.latest instanceof Error) throw this.latest
     return { isUpdateAvailable: this.latest !== this.current, updateInfo: { version: this.latest } }
   }
+  /** electron-updater adds its install-on-quit handler when a download completes, only if the flag is on then. */
+  quitHandlerAdded = false
   async downloadUpdate() {
     this.downloads++
+    if (this.autoInstallOnAppQuit) this.quitHandlerAdded = true
     return ['/cache/update.deb']
   }
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean) {
@@ -110,6 +113,7 @@ describe('consent', () => {
     expect(await controller.checkNow()).toBe('install-on-quit')
     expect(updater.installs).toEqual([])
     expect(updater.autoInstallOnAppQuit).toBe(true)
+    expect(updater.quitHandlerAdded).toBe(true)
   })
 
   it('a failed download is told, and nothing is installed', async () => {
