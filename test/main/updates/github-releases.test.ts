@@ -15,6 +15,7 @@ import { createServer, request as httpRequest, type ClientRequest, type Incoming
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import type { DownloadOptions } from 'builder-util-runtime'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { UpdateController, type UpdateQuestion, type Updater } from '../../../src/main/updates/update-controller'
 import { UpdateCheckStamp } from '../../../src/main/updates/update-schedule'
@@ -30,7 +31,7 @@ class NodeHttpExecutor extends HttpExecutor<ClientRequest> {
   createRequest(options: RequestOptions, callback: (response: IncomingMessage) => void): ClientRequest {
     return httpRequest(options, callback)
   }
-  download(url: URL, destination: string, options: Parameters<HttpExecutor<ClientRequest>['doDownload']>[1]['options']): Promise<string> {
+  download(url: URL, destination: string, options: DownloadOptions): Promise<string> {
     return options.cancellationToken.createPromise((resolvePromise, reject, onCancel) => {
       const requestOptions = { headers: options.headers || undefined }
       configureRequestUrl(url, requestOptions)
