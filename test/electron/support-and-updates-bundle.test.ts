@@ -84,7 +84,7 @@ let restoreLoad: (() => void) | null = null
  * stand-ins; unlike main-bundle.test.ts the hook stays for the whole test, since the bundle
  * requires electron-updater lazily, at the first update check.
  */
-function loadMainBundle(options: { argv?: string[]; isPackaged?: boolean; singleInstanceLock?: boolean } = {}): Loaded {
+function loadMainBundle(options: { argv?: readonly string[]; isPackaged?: boolean; singleInstanceLock?: boolean } = {}): Loaded {
   const userDataDir = tempDir('autocalls-keys-userdata-')
   const fake = createFakeElectron({ userDataDir, appPath: root, isPackaged: options.isPackaged ?? false })
   if (options.singleInstanceLock === false) fake.module.app.singleInstanceLock = false
@@ -140,7 +140,7 @@ function loadMainBundle(options: { argv?: string[]; isPackaged?: boolean; single
   return result
 }
 
-async function startApp(options: { argv?: string[]; isPackaged?: boolean } = {}): Promise<Loaded> {
+async function startApp(options: { argv?: readonly string[]; isPackaged?: boolean } = {}): Promise<Loaded> {
   const app = loadMainBundle(options)
   app.fake.makeReady()
   await vi.waitFor(() => expect(app.fake.windows[0]?.webContents.loadedUrls.length).toBe(1), { timeout: 15_000 })
