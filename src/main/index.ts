@@ -99,7 +99,8 @@ function startApp(): void {
     appName: APP_NAME,
     currentVersion: app.getVersion(),
     disabledReason: updatesDisabledReason({ isPackaged: app.isPackaged, sandboxOnly: startInSandbox }),
-    loadUpdater: async () => loadElectronUpdater(),
+    // A rejection, not a throw, when the module is missing: the controller tells the person.
+    loadUpdater: () => Promise.resolve().then(loadElectronUpdater),
     ask: async (question) => {
       const window = liveWindow()
       const answer = window ? await dialog.showMessageBox(window, question) : await dialog.showMessageBox(question)

@@ -53,13 +53,13 @@ class StandInAutoUpdater extends EventEmitter {
   latest = '0.0.0-test'
   checks = 0
   downloads = 0
-  async checkForUpdates() {
+  checkForUpdates() {
     this.checks++
-    return { isUpdateAvailable: this.latest !== '0.0.0-test', updateInfo: { version: this.latest } }
+    return Promise.resolve({ isUpdateAvailable: this.latest !== '0.0.0-test', updateInfo: { version: this.latest } })
   }
-  async downloadUpdate() {
+  downloadUpdate() {
     this.downloads++
-    return []
+    return Promise.resolve([])
   }
   quitAndInstall() {
     throw new Error('not in this test')
@@ -95,16 +95,16 @@ function loadMainBundle(options: { argv?: readonly string[]; isPackaged?: boolea
   const openedPaths: string[] = []
   // What the stand-in lacks for these menu items: message boxes and opening a folder.
   Object.assign(fake.module.dialog, {
-    async showMessageBox(...args: unknown[]) {
+    showMessageBox(...args: unknown[]) {
       const box = args.at(-1) as Record<string, unknown>
       dialogs.push(box)
-      return { response: answers.shift() ?? (box['cancelId'] as number), checkboxChecked: false }
+      return Promise.resolve({ response: answers.shift() ?? (box['cancelId'] as number), checkboxChecked: false })
     }
   })
   Object.assign(fake.module.shell, {
-    async openPath(path: string) {
+    openPath(path: string) {
       openedPaths.push(path)
-      return ''
+      return Promise.resolve('')
     }
   })
   const requested: string[] = []
@@ -167,7 +167,7 @@ const menuItem = (fake: FakeElectron, id: string): MenuItemConstructorOptions =>
   if (!item) throw new Error(`no menu item ${id}`)
   return item
 }
-const click = (item: MenuItemConstructorOptions) => item.click!({} as never, undefined, {} as never)
+const click = (item: MenuItemConstructorOptions) => item.click!({} as never, undefined, {})
 // The stand-in's app.getPath('logs') is the user-data folder.
 const logText = (app: Loaded) => readFileSync(join(app.userDataDir, 'main.log'), 'utf8')
 
@@ -180,8 +180,8 @@ describe('logs and diagnostics in the built main bundle', () => {
   it('writes the log file in app.getPath("logs"), with a reference and a stack trace for an unexpected error', async () => {
     const app = await startApp()
     Object.assign(app.fake.module.shell, {
-      async openExternal() {
-        throw new Error('xdg-open exited with code 3')
+      openExternal() {
+        return Promise.reject(new Error('xdg-open exited with code 3'))
       }
     })
     const result = (await invoke(app.fake, 'shell:open-external', { url: 'https://docs.autocalls.ai/' })) as { ok: false; error: { kind: string; message: string } }
@@ -257,7 +257,7 @@ describe('updates in the built main bundle', () => {
     // Run it now instead of in 30 s: the update found is offered, and declined.
     app.updater.latest = '9.9.9'
     app.answers.push(1)
-    ;(timeouts.mock.calls[index]![0] as () => void)()
+    ;(timeouts.mock.calls[index]![0])()
     await vi.waitFor(() => expect(app.dialogs).toHaveLength(1))
     expect(app.updater.checks).toBe(1)
     expect(app.updater.downloads).toBe(0)

@@ -33,7 +33,7 @@ describe('support items of the menu', () => {
       ['Copy Diagnostics', support.copyDiagnostics],
       ['Check for Updates…', support.checkForUpdates]
     ] as const) {
-      items.find((item) => item.label === label)!.click!({} as never, undefined, {} as never)
+      items.find((item) => item.label === label)!.click!({} as never, undefined, {})
       expect(action).toHaveBeenCalledTimes(1)
     }
     expect(items.find((item) => item.label === 'Check for Updates…')!.enabled).toBe(true)

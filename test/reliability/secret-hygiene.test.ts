@@ -62,9 +62,7 @@ beforeAll(async () => {
   sandbox = await startSandbox()
   app = await createTestApp({
     // A port that fails with the credential in its error text: the log must still not show it.
-    openExternal: async (url) => {
-      throw new Error(`could not open ${url} (request had Authorization: Bearer ${credential})`)
-    },
+    openExternal: (url) => Promise.reject(new Error(`could not open ${url} (request had Authorization: Bearer ${credential})`)),
     startSandbox: async (): Promise<SandboxHandle> => {
       const started = await startSandbox()
       trySandboxes.push(started)

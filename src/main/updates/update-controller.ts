@@ -37,6 +37,14 @@ export interface UpdateQuestion {
   cancelId: number
 }
 
+/** The timers the quiet checks use (Node's globals; a test's fakes). */
+export interface QuietCheckTimers {
+  setTimeout(callback: () => void, ms: number): { unref?(): unknown }
+  setInterval(callback: () => void, ms: number): { unref?(): unknown }
+  clearTimeout(handle: never): void
+  clearInterval(handle: never): void
+}
+
 export type UpdateOutcome =
   | 'disabled'
   | 'not-due'
@@ -96,7 +104,7 @@ export class UpdateController {
    * A quiet check shortly after start-up, then a look every hour whether a day has passed (an app
    * left open for days still hears of an update). Returns the function that stops both timers.
    */
-  startQuietChecks(timers: { setTimeout: typeof setTimeout; setInterval: typeof setInterval; clearTimeout: typeof clearTimeout; clearInterval: typeof clearInterval } = globalThis): () => void {
+  startQuietChecks(timers: QuietCheckTimers = globalThis): () => void {
     if (!this.enabled) return () => undefined
     const run = (): void => {
       this.checkQuietly().catch((error: unknown) => this.#options.log.warn('The daily update check failed:', error))
@@ -107,8 +115,8 @@ export class UpdateController {
     first.unref?.()
     poll.unref?.()
     return () => {
-      timers.clearTimeout(first)
-      timers.clearInterval(poll)
+      timers.clearTimeout(first as never)
+      timers.clearInterval(poll as never)
     }
   }
 

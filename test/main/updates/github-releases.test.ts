@@ -110,7 +110,7 @@ function realUpdater(Updater: UpdaterClass, platform: 'linux' | 'win32', current
     appUpdateConfigPath,
     userDataPath: join(dir, 'userData'),
     baseCachePath: join(dir, 'cache'),
-    whenReady: async () => undefined,
+    whenReady: () => Promise.resolve(),
     relaunch: () => undefined,
     quit: () => undefined,
     onQuit: (handler: (code: number) => void) => quitHandlers.push(handler)
@@ -135,10 +135,10 @@ function controllerFor(updater: Updater, dir: string, currentVersion: string, an
     appName: 'Autocalls Keys',
     currentVersion,
     disabledReason: null,
-    loadUpdater: async () => updater,
-    ask: async (question) => {
+    loadUpdater: () => Promise.resolve(updater),
+    ask: (question) => {
       questions.push(question)
-      return answers.shift() ?? question.cancelId
+      return Promise.resolve(answers.shift() ?? question.cancelId)
     },
     stamp: new UpdateCheckStamp(dir),
     log: { info: () => undefined, warn: () => undefined, error: () => undefined }
@@ -151,7 +151,7 @@ const downloads = () => requests.filter((path) => /\/autocalls-keys-[^/]+\.(deb|
 describe('electron-updater against a local GitHub Releases stand-in', () => {
   it('finds a newer version in latest-linux.yml (DebUpdater), asks, and downloads nothing on "Not Now"', async () => {
     const { updater, dir, cacheDir } = realUpdater(DebUpdater, 'linux', '1.0.0')
-    const { controller, questions } = controllerFor(updater as unknown as Updater, dir, '1.0.0', [1])
+    const { controller, questions } = controllerFor(updater, dir, '1.0.0', [1])
     expect(await controller.checkNow()).toBe('declined')
     expect(questions[0]!.message).toBe('Autocalls Keys 1.1.0 is available.')
     expect(requests).toEqual(
@@ -168,7 +168,7 @@ describe('electron-updater against a local GitHub Releases stand-in', () => {
 
   it('downloads the installer only after "Download", checks its sha512, and installs nothing on "Not Now"', async () => {
     const { updater, dir, cacheDir, quitHandlers, installs } = realUpdater(DebUpdater, 'linux', '1.0.0')
-    const { controller, questions } = controllerFor(updater as unknown as Updater, dir, '1.0.0', [0, 2])
+    const { controller, questions } = controllerFor(updater, dir, '1.0.0', [0, 2])
     expect(await controller.checkNow()).toBe('downloaded-not-installed')
     expect(downloads()).toEqual([`/${publish.owner}/${publish.repo}/releases/download/v1.1.0/autocalls-keys-1.1.0-linux-amd64.deb`])
     const pending = join(cacheDir, 'pending')
@@ -183,7 +183,7 @@ describe('electron-updater against a local GitHub Releases stand-in', () => {
 
   it('installs on quit after "Install When I Quit", through electron-updater’s own quit handler', async () => {
     const { updater, dir, quitHandlers, installs } = realUpdater(DebUpdater, 'linux', '1.0.0')
-    const { controller } = controllerFor(updater as unknown as Updater, dir, '1.0.0', [0, 1])
+    const { controller } = controllerFor(updater, dir, '1.0.0', [0, 1])
     expect(await controller.checkNow()).toBe('install-on-quit')
     expect(installs).toEqual([])
     quitHandlers[0]!(0)
@@ -193,7 +193,7 @@ describe('electron-updater against a local GitHub Releases stand-in', () => {
   it('refuses a download whose sha512 does not match latest-linux.yml', async () => {
     installerBytes = Buffer.from('the file latest-linux.yml describes')
     const { updater, dir } = realUpdater(DebUpdater, 'linux', '1.0.0')
-    const { controller, questions } = controllerFor(updater as unknown as Updater, dir, '1.0.0', [0])
+    const { controller, questions } = controllerFor(updater, dir, '1.0.0', [0])
     expect(await controller.checkNow()).toBe('failed')
     expect(questions[1]).toMatchObject({ type: 'error', message: 'Could not download Autocalls Keys 1.1.0.' })
     expect(questions[1]!.detail).toMatch(/sha512 checksum mismatch/)
@@ -201,7 +201,7 @@ describe('electron-updater against a local GitHub Releases stand-in', () => {
 
   it('reads latest.yml on Windows (NsisUpdater) and tells the person who asked that 1.1.0 is the latest', async () => {
     const { updater, dir } = realUpdater(NsisUpdater, 'win32', '1.1.0')
-    const { controller, questions } = controllerFor(updater as unknown as Updater, dir, '1.1.0', [])
+    const { controller, questions } = controllerFor(updater, dir, '1.1.0', [])
     expect(await controller.checkNow()).toBe('up-to-date')
     expect(requests).toContain(`/${publish.owner}/${publish.repo}/releases/download/v1.1.0/latest.yml`)
     expect(questions).toEqual([expect.objectContaining({ message: 'Autocalls Keys is up to date.' })])
@@ -210,18 +210,18 @@ describe('electron-updater against a local GitHub Releases stand-in', () => {
   it('offers nothing older than what is installed', async () => {
     latestTag = 'v0.9.0'
     const { updater, dir } = realUpdater(NsisUpdater, 'win32', '1.0.0')
-    const { controller } = controllerFor(updater as unknown as Updater, dir, '1.0.0', [])
+    const { controller } = controllerFor(updater, dir, '1.0.0', [])
     expect(await controller.checkQuietly()).toBe('up-to-date')
   })
 
   it('a release without its latest*.yml is a failed check, told only to the person who asked', async () => {
     missingChannelFile = true
     const quiet = realUpdater(DebUpdater, 'linux', '1.0.0')
-    const quietRun = controllerFor(quiet.updater as unknown as Updater, quiet.dir, '1.0.0', [])
+    const quietRun = controllerFor(quiet.updater, quiet.dir, '1.0.0', [])
     expect(await quietRun.controller.checkQuietly()).toBe('failed')
     expect(quietRun.questions).toEqual([])
     const asked = realUpdater(DebUpdater, 'linux', '1.0.0')
-    const askedRun = controllerFor(asked.updater as unknown as Updater, asked.dir, '1.0.0', [])
+    const askedRun = controllerFor(asked.updater, asked.dir, '1.0.0', [])
     expect(await askedRun.controller.checkNow()).toBe('failed')
     expect(askedRun.questions[0]!.detail).toMatch(/Cannot find latest-linux\.yml in the latest release artifacts/)
   })

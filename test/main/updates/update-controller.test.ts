@@ -33,17 +33,17 @@ class StandInUpdater implements Updater {
   downloads = 0
   installs: Array<[boolean | undefined, boolean | undefined]> = []
   constructor(public latest: string | Error, readonly current = '1.0.0') {}
-  async checkForUpdates() {
+  checkForUpdates() {
     this.checks++
-    if (this.latest instanceof Error) throw this.latest
-    return { isUpdateAvailable: this.latest !== this.current, updateInfo: { version: this.latest } }
+    if (this.latest instanceof Error) return Promise.reject(this.latest)
+    return Promise.resolve({ isUpdateAvailable: this.latest !== this.current, updateInfo: { version: this.latest } })
   }
   /** electron-updater adds its install-on-quit handler when a download completes, only if the flag is on then. */
   quitHandlerAdded = false
-  async downloadUpdate() {
+  downloadUpdate() {
     this.downloads++
     if (this.autoInstallOnAppQuit) this.quitHandlerAdded = true
-    return ['/cache/update.deb']
+    return Promise.resolve(['/cache/update.deb'])
   }
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean) {
     this.installs.push([isSilent, isForceRunAfter])
@@ -56,7 +56,7 @@ function setup(options: { latest?: string | Error; answers?: number[]; disabled?
   const updater = new StandInUpdater(options.latest ?? '1.1.0')
   const questions: UpdateQuestion[] = []
   const answers = [...(options.answers ?? [])]
-  const loadUpdater = vi.fn(async () => updater)
+  const loadUpdater = vi.fn(() => Promise.resolve(updater))
   const logged: string[] = []
   const record = (...parts: unknown[]) => logged.push(parts.map((p) => (p instanceof Error ? p.message : String(p))).join(' '))
   const stamp = new UpdateCheckStamp(dir)
@@ -65,9 +65,9 @@ function setup(options: { latest?: string | Error; answers?: number[]; disabled?
     currentVersion: '1.0.0',
     disabledReason: options.disabled ?? null,
     loadUpdater,
-    ask: async (question) => {
+    ask: (question) => {
       questions.push(question)
-      return answers.shift() ?? question.cancelId
+      return Promise.resolve(answers.shift() ?? question.cancelId)
     },
     stamp,
     ...(options.now ? { now: options.now } : {}),
@@ -118,9 +118,7 @@ describe('consent', () => {
 
   it('a failed download is told, and nothing is installed', async () => {
     const { controller, updater, questions } = setup({ answers: [0] })
-    updater.downloadUpdate = async () => {
-      throw new Error('sha512 checksum mismatch')
-    }
+    updater.downloadUpdate = () => Promise.reject(new Error('sha512 checksum mismatch'))
     expect(await controller.checkNow()).toBe('failed')
     expect(questions[1]).toMatchObject({ type: 'error', message: 'Could not download Autocalls Keys 1.1.0.', buttons: ['OK'] })
     expect(questions[1]!.detail).toMatch(/^sha512 checksum mismatch\. /)
@@ -206,7 +204,7 @@ describe('never in development or in sandbox-only mode', () => {
     expect(questions).toHaveLength(1)
     expect(questions[0]!.message).toMatch(reason === 'development' ? /not in a development build/ : /sandbox-only mode/)
     const timers = { setTimeout: vi.fn(), setInterval: vi.fn(), clearTimeout: vi.fn(), clearInterval: vi.fn() }
-    controller.startQuietChecks(timers as never)()
+    controller.startQuietChecks(timers)()
     expect(timers.setTimeout).not.toHaveBeenCalled()
     expect(timers.setInterval).not.toHaveBeenCalled()
   })
