@@ -124,6 +124,14 @@ function startApp(): void {
     })
     await clipboard.write([new ClipboardItem({ 'text/plain': text })])
     log.info('Diagnostics copied to the clipboard.')
+    const told = {
+      type: 'info' as const,
+      message: 'Diagnostics copied to the clipboard.',
+      detail: 'Paste them into your support request. They hold versions, account hosts and recent log lines: no API key and no email address.',
+      buttons: ['OK']
+    }
+    const window = liveWindow()
+    await (window ? dialog.showMessageBox(window, told) : dialog.showMessageBox(told))
   }
 
   app.on('web-contents-created', (_event, contents) => {

@@ -219,6 +219,7 @@ describe('logs and diagnostics in the built main bundle', () => {
     expect(text).toContain(`  - ${new URL(account.baseUrl).host} (sandbox), <email ${emailHash(account.profile.email)}>, `)
     expect(text).not.toContain(account.profile.email)
     expect(text).toMatch(/^Log \(.*main\.log\), last \d+ lines:$/m)
+    await vi.waitFor(() => expect(app.dialogs).toEqual([expect.objectContaining({ message: 'Diagnostics copied to the clipboard.' })]))
   })
 })
 
