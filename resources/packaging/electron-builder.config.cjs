@@ -36,6 +36,16 @@ const keytarOnly = (...platforms) => [
   ...['darwin', 'linux', 'linuxmusl', 'win32'].filter((platform) => !platforms.includes(platform)).map((platform) => `!**/node_modules/keytar/prebuilds/${platform}-*/**`)
 ]
 
+/**
+ * GitHub Releases of this repository: on GitHub Actions the repository the build runs in
+ * (GITHUB_REPOSITORY, "owner/name"), so a fork's builds look at the fork's releases; elsewhere
+ * the project's own. TODO before the first public release: confirm the default owner/name.
+ */
+function githubReleases() {
+  const [owner, repo] = (process.env.GITHUB_REPOSITORY || 'autocalls/autocalls-keys').split('/')
+  return { provider: 'github', owner, repo, releaseType: 'release' }
+}
+
 module.exports = {
   appId: 'ai.autocalls.keys',
   productName: 'Autocalls Keys',
@@ -54,8 +64,10 @@ module.exports = {
   // keytar uses N-API with prebuilt binaries: nothing to rebuild for Electron, no compiler needed.
   npmRebuild: false,
   electronFuses,
-  // Nothing is published from a local build.
-  publish: null,
+  // Where electron-updater looks for new versions (written into the app as app-update.yml, and
+  // into dist/latest*.yml beside the installers). CI builds with `--publish never`; its release
+  // job uploads the files to a draft release, which people see once a maintainer publishes it.
+  publish: githubReleases(),
 
   win: {
     target: [{ target: 'nsis', arch: ['x64', 'arm64'] }],
@@ -75,7 +87,11 @@ module.exports = {
   },
 
   mac: {
-    target: [{ target: 'dmg', arch: ['x64', 'arm64'] }],
+    // The dmg is for people to install; electron-updater on macOS (Squirrel.Mac) updates from the zip.
+    target: [
+      { target: 'dmg', arch: ['x64', 'arm64'] },
+      { target: 'zip', arch: ['x64', 'arm64'] }
+    ],
     category: 'public.app-category.developer-tools',
     icon: 'resources/icons/icon.icns',
     hardenedRuntime: true,

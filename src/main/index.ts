@@ -11,13 +11,19 @@
  * `electron-vite dev`) is loaded instead of app://.
  */
 import { app, BrowserWindow, clipboard, ClipboardItem, dialog, ipcMain, Menu, nativeTheme, net, powerMonitor, protocol, screen, session, shell } from 'electron'
+import { homedir, arch, release, version as osVersion } from 'node:os'
 import { join } from 'node:path'
 import { accountLabel } from '../shared/domain'
 import { USER_DATA_DIR_ENV } from './storage/user-data-dir'
 import type { EventSink } from './ipc/event-sink'
 import { createAppServices, type AppServices } from './app-services'
 import { isAllowedExternalUrl } from './security/external-links'
-import { log } from './support/log'
+import { addLogSink, log } from './support/log'
+import { RotatingLogFile } from './support/log-file'
+import { buildDiagnosticsText, diagnosticsAccounts, displayPath } from './diagnostics/diagnostics-text'
+import { UpdateController } from './updates/update-controller'
+import { UpdateCheckStamp, updatesDisabledReason } from './updates/update-schedule'
+import { loadElectronUpdater } from './updates/load-electron-updater'
 import { APP_ENTRY_URL, APP_ID, APP_NAME, APP_ORIGIN, APP_SCHEME, DOCS_URL, originOf } from './electron/app-identity'
 import { createAppProtocolHandler, PRIVILEGED_SCHEMES } from './electron/app-protocol'
 import { createSaveDialogPort } from './electron/save-dialog-port'
@@ -52,6 +58,14 @@ if (app.requestSingleInstanceLock()) {
 }
 
 function startApp(): void {
+  // The log file: only this instance (a second one quits above) and never the command line write it.
+  // With userData moved (tests, a second profile) the logs move with it.
+  const logFile = new RotatingLogFile({ dir: userDataOverride ? join(userDataOverride, 'logs') : app.getPath('logs') })
+  addLogSink((line) => logFile.write(line))
+  process.on('unhandledRejection', (reason) => log.unexpected('Unhandled promise rejection:', reason))
+  // A monitor only logs: Electron's own handling of an uncaught exception stays as it is.
+  process.on('uncaughtExceptionMonitor', (error) => log.unexpected('Uncaught exception:', error))
+
   let services: AppServices | null = null
   let mainWindow: BrowserWindow | null = null
   let isReady = false
@@ -79,6 +93,45 @@ function startApp(): void {
   }
   const openExternalQuietly = (url: string): void => {
     openExternal(url).catch((error: unknown) => log.warn('Could not open a link in the browser:', error))
+  }
+
+  const updates = new UpdateController({
+    appName: APP_NAME,
+    currentVersion: app.getVersion(),
+    disabledReason: updatesDisabledReason({ isPackaged: app.isPackaged, sandboxOnly: startInSandbox }),
+    // A rejection, not a throw, when the module is missing: the controller tells the person.
+    loadUpdater: () => Promise.resolve().then(loadElectronUpdater),
+    ask: async (question) => {
+      const window = liveWindow()
+      const answer = window ? await dialog.showMessageBox(window, question) : await dialog.showMessageBox(question)
+      return answer.response
+    },
+    stamp: new UpdateCheckStamp(app.getPath('userData')),
+    log
+  })
+  let stopQuietChecks = (): void => undefined
+  const copyDiagnostics = async (): Promise<void> => {
+    const text = buildDiagnosticsText({
+      appName: APP_NAME,
+      appVersion: app.getVersion(),
+      isPackaged: app.isPackaged,
+      versions: process.versions,
+      os: { platform: process.platform, release: release(), arch: arch(), version: osVersion() },
+      accounts: diagnosticsAccounts(services?.accounts.list() ?? []),
+      logLines: logFile.tail(100),
+      logFile: displayPath(logFile.current, homedir()),
+      now: new Date()
+    })
+    await clipboard.write([new ClipboardItem({ 'text/plain': text })])
+    log.info('Diagnostics copied to the clipboard.')
+    const told = {
+      type: 'info' as const,
+      message: 'Diagnostics copied to the clipboard.',
+      detail: 'Paste them into your support request. They hold versions, account hosts and recent log lines: no API key and no email address.',
+      buttons: ['OK']
+    }
+    const window = liveWindow()
+    await (window ? dialog.showMessageBox(window, told) : dialog.showMessageBox(told))
   }
 
   app.on('web-contents-created', (_event, contents) => {
@@ -124,10 +177,11 @@ function startApp(): void {
   /** Once per run: from the held quit, or (Windows log-off and shutdown, where before-quit never comes) from 'session-end'. */
   function shutDown(): Promise<void> {
     shutdown ??= (async () => {
+      stopQuietChecks()
       try {
         if (services) await withTimeout(services.shutdown(), 5000, 'shutting down')
       } catch (error) {
-        log.error('Shut-down did not finish cleanly:', error)
+        log.unexpected('Shut-down did not finish cleanly:', error)
       }
     })()
     return shutdown
@@ -185,6 +239,8 @@ function startApp(): void {
     await openMainWindow()
     // An own-key rotation an earlier run did not finish: finished or rolled back now, in the background.
     void services.resumeInterrupted()
+    // Never in development or sandbox-only mode (the controller knows); electron-updater loads at the first check.
+    stopQuietChecks = updates.startQuietChecks()
   }
 
   function installMenu(): void {
@@ -198,7 +254,23 @@ function startApp(): void {
           isPackaged: app.isPackaged,
           accounts: (accounts?.list() ?? []).map((account) => ({ id: account.id, label: accountLabel(account), shown: account.id === shown })),
           send: (command, accountId) => events.emit('event:menu-command', accountId === undefined ? { command } : { command, accountId }),
-          openDocs: () => openExternalQuietly(DOCS_URL)
+          openDocs: () => openExternalQuietly(DOCS_URL),
+          support: {
+            openLogsFolder: () => {
+              // The line also makes sure the folder exists before the file manager is asked to show it.
+              log.info('Opening the logs folder.')
+              void shell.openPath(logFile.dir).then((problem) => {
+                if (problem) log.warn(`Could not open the logs folder: ${problem}`)
+              })
+            },
+            copyDiagnostics: () => {
+              copyDiagnostics().catch((error: unknown) => log.unexpected('Copying the diagnostics failed:', error))
+            },
+            checkForUpdates: () => {
+              updates.checkNow().catch((error: unknown) => log.unexpected('The update check failed:', error))
+            },
+            updatesEnabled: updates.enabled
+          }
         })
       )
     )
@@ -248,7 +320,7 @@ function startApp(): void {
     .whenReady()
     .then(onReady)
     .catch((error: unknown) => {
-      log.error('Autocalls Keys could not start:', error)
+      log.unexpected('Autocalls Keys could not start:', error)
       app.quit()
     })
 }

@@ -45,7 +45,7 @@ describe('electron-builder configuration', async () => {
     expect(config['asar']).toBe(true)
     expect(config['asarUnpack']).toEqual(['**/node_modules/keytar/**/*.node'])
     expect(config['npmRebuild']).toBe(false)
-    expect(config['publish']).toBeNull()
+    expect(config['publish']).toEqual({ provider: 'github', owner: expect.any(String), repo: expect.any(String), releaseType: 'release' })
     expect(config['extraResources']).toEqual([{ from: 'resources/icons/icon.png', to: 'icon.png' }])
   })
 
@@ -80,7 +80,10 @@ describe('electron-builder configuration', async () => {
 
   it('builds a signed-ready dmg for macOS with the hardened runtime and minimal entitlements', () => {
     expect(config['mac']).toMatchObject({
-      target: [{ target: 'dmg', arch: ['x64', 'arm64'] }],
+      target: [
+        { target: 'dmg', arch: ['x64', 'arm64'] },
+        { target: 'zip', arch: ['x64', 'arm64'] }
+      ],
       hardenedRuntime: true,
       entitlements: 'resources/packaging/entitlements.mac.plist',
       entitlementsInherit: 'resources/packaging/entitlements.mac.plist',

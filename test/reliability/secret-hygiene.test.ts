@@ -10,13 +10,22 @@
  *   window while it waits (app:get-initial-state, token:list-pending), and never after it was
  *   confirmed;
  * - no token or credential is in any file under userData, and the clipboard is cleared on quit;
+ * - the app's log file (the desktop app's rotating sink, attached here as index.ts attaches it)
+ *   holds no credential or token, and Help → "Copy diagnostics" text, built mid-session with
+ *   accounts signed in and an unexpected error logged, holds none either, nor any email address;
  * - sign-out leaves nothing in the keychain (checked with libsecret's own secret-tool too).
  * The browser-level version (Chromium profile, DOM, storage) is in test/e2e/reliability/.
  */
 import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { SandboxHandle } from '../../src/main/accounts/account-sessions'
 import { KeychainVault } from '../../src/main/vault/keychain-vault'
+import { buildDiagnosticsText, diagnosticsAccounts } from '../../src/main/diagnostics/diagnostics-text'
+import { addLogSink } from '../../src/main/support/log'
+import { RotatingLogFile } from '../../src/main/support/log-file'
 import { startSandbox, type SandboxServer } from '../../src/sandbox/index'
 import type { InvokeChannel } from '../../src/shared/ipc-contract'
 import { createTestApp, type TestApp } from '../support/app-fixture'
@@ -35,6 +44,11 @@ const tokens: Array<{ label: string; token: string; pendingId: string; createInd
 let demoCredential = ''
 const midFlowScans: Array<{ when: string; files: number; bytes: number; hits: unknown[] }> = []
 const savedQuiet = process.env['AUTOCALLS_KEYS_QUIET']
+const logsDir = mkdtempSync(join(tmpdir(), 'autocalls-hygiene-logs-'))
+const logFile = new RotatingLogFile({ dir: logsDir })
+let removeLogSink = (): void => undefined
+let diagnostics = ''
+const emails: string[] = []
 
 beforeAll(async () => {
   // The app's own log output, not silenced, so it can be scanned.
@@ -44,12 +58,11 @@ beforeAll(async () => {
       logLines.push(parts.map((p) => (p instanceof Error ? `${p.name}: ${p.message}\n${p.stack ?? ''}` : typeof p === 'string' ? p : JSON.stringify(p))).join(' '))
     })
   }
+  removeLogSink = addLogSink((line) => logFile.write(line))
   sandbox = await startSandbox()
   app = await createTestApp({
     // A port that fails with the credential in its error text: the log must still not show it.
-    openExternal: async (url) => {
-      throw new Error(`could not open ${url} (request had Authorization: Bearer ${credential})`)
-    },
+    openExternal: (url) => Promise.reject(new Error(`could not open ${url} (request had Authorization: Bearer ${credential})`)),
     startSandbox: async (): Promise<SandboxHandle> => {
       const started = await startSandbox()
       trySandboxes.push(started)
@@ -62,6 +75,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.restoreAllMocks()
+  removeLogSink()
+  logFile.close()
+  rmSync(logsDir, { recursive: true, force: true })
   if (savedQuiet === undefined) delete process.env['AUTOCALLS_KEYS_QUIET']
   else process.env['AUTOCALLS_KEYS_QUIET'] = savedQuiet
   await restarted?.dispose()
@@ -73,6 +89,7 @@ afterAll(async () => {
 async function runWholeSession(): Promise<void> {
   const h = recordingHandlers(app.services.handlers, payloads)
   const email = uniqueEmail('hygiene')
+  emails.push(email)
   credential = sandbox.createAccount({ name: 'Hygiene Checker', email, totalBalance: 12.5 }).token
   sandbox.seedKeys(credential, 3, 'Existing key')
 
@@ -125,6 +142,20 @@ async function runWholeSession(): Promise<void> {
   // elsewhere: main ends that account's session and tells the window.
   valueOf(await h['accounts:add']({ baseUrl: sandbox.baseUrl, apiKey: credential }))
   valueOf(await h['accounts:refresh-all'](undefined))
+  // Help → "Copy diagnostics" now: two accounts signed in, the unexpected error above in the log.
+  const signedIn = app.services.accounts.list()
+  emails.push(...signedIn.map((a) => a.profile.email))
+  diagnostics = buildDiagnosticsText({
+    appName: 'Autocalls Keys',
+    appVersion: '0.0.0-test',
+    isPackaged: false,
+    versions: process.versions,
+    os: { platform: process.platform, release: 'test', arch: process.arch },
+    accounts: diagnosticsAccounts(signedIn),
+    logLines: logFile.tail(100),
+    logFile: logFile.current,
+    now: new Date()
+  })
   valueOf(await h['accounts:remove']({ accountId: sandboxAccount }))
   sandbox.faults.add({ method: 'GET', path: '/user/api-keys', fault: { type: 'unauthenticated' } })
   expect(await h['keys:list']({ accountId })).toMatchObject({ ok: false, error: { kind: 'unauthenticated' } })
@@ -149,6 +180,26 @@ const credentialNeedles = (): Needle[] => [
 const tokenNeedles = (): Needle[] => tokens.map((t) => ({ label: `token of “${t.label}”`, value: secretPart(t.token) }))
 
 describe('secret hygiene of a whole session (services and IPC)', () => {
+  it('the log file got every line, and holds no credential or token', async () => {
+    const tree = await scanTree(logsDir, [...credentialNeedles(), ...tokenNeedles()])
+    expect(tree.paths).toContain('main.log')
+    expect(tree.hits).toEqual([])
+    const written = logFile.tail(100_000).join('\n')
+    expect(logLines.length).toBeGreaterThan(0)
+    for (const line of logLines) expect(written).toContain(line)
+    // The unexpected failure is there with its reference and its stack, redacted.
+    expect(written).toMatch(/Unexpected error in the main process: \[ref [0-9A-Z]{4}-[0-9A-Z]{4}\] Error: could not open .*\n {4}at /)
+  })
+
+  it('the diagnostics text holds no credential, no token and no email address', () => {
+    expect(diagnostics).toMatch(/^Accounts \(2\):$/m)
+    expect(diagnostics).toContain('Unexpected error in the main process')
+    expect(new Set(emails).size).toBeGreaterThanOrEqual(2)
+    const needles = [...credentialNeedles(), ...tokenNeedles(), ...emails.map((value, i) => ({ label: `email ${i}`, value }))]
+    expect(scanText(diagnostics, 'diagnostics', needles)).toEqual([])
+    expect(scanText(diagnostics.toLowerCase(), 'diagnostics (lower case)', needles.map((n) => ({ ...n, value: n.value.toLowerCase() })))).toEqual([])
+  })
+
   it('the flow really ran: sign-in, creates, reload, copies, deletes, sign-out, sandbox, restart', () => {
     const channels = new Set(payloads.map((p) => p.channel))
     for (const channel of ['accounts:add', 'keys:create', 'token:copy', 'token:confirm-saved', 'keys:delete', 'accounts:remove', 'accounts:add-sandbox', 'accounts:refresh-all'] as InvokeChannel[]) {
@@ -197,7 +248,9 @@ describe('secret hygiene of a whole session (services and IPC)', () => {
         { where: 'Events to the window', scanned: `${app.events.length} events`, credentialHits: 0, tokenHits: '0' },
         ...midFlowScans.map((scan) => ({ where: `userData folder, ${scan.when}`, scanned: `${scan.files} file(s), ${scan.bytes} bytes (UTF-8 and UTF-16)`, credentialHits: 0, tokenHits: '0' })),
         { where: 'userData folder after sign-out and a restart', scanned: `${tree.files} file(s), ${tree.bytes} bytes (UTF-8 and UTF-16)`, credentialHits: 0, tokenHits: '0' },
-        { where: 'Log output (not silenced)', scanned: `${logLines.length} lines`, credentialHits: 0, tokenHits: '0' }
+        { where: 'Log output (not silenced)', scanned: `${logLines.length} lines`, credentialHits: 0, tokenHits: '0' },
+        { where: 'Log file (rotating sink)', scanned: `${logFile.tail(100_000).length} lines`, credentialHits: 0, tokenHits: '0' },
+        { where: 'Copy Diagnostics text', scanned: `${diagnostics.split('\n').length} lines`, credentialHits: 0, tokenHits: '0 (and no email address)' }
       ]
     })
   })

@@ -42,6 +42,16 @@ export interface MenuTemplateOptions {
   /** Sends `event:menu-command` to the window. */
   send: (command: MenuCommand, accountId?: string) => void
   openDocs: () => void
+  /** Help → "Open Logs Folder" / "Copy Diagnostics" and "Check for Updates…" (app menu on macOS, Help elsewhere). */
+  support?: SupportMenuActions
+}
+
+export interface SupportMenuActions {
+  openLogsFolder: () => void
+  copyDiagnostics: () => void
+  checkForUpdates: () => void
+  /** False in development and sandbox-only mode: the item is shown greyed out. */
+  updatesEnabled: boolean
 }
 
 export function buildMenuTemplate(options: MenuTemplateOptions): MenuItemConstructorOptions[] {
@@ -70,10 +80,15 @@ export function buildMenuTemplate(options: MenuTemplateOptions): MenuItemConstru
     }
   })
 
+  const support = options.support
+  const checkForUpdates: MenuItemConstructorOptions[] = support
+    ? [{ id: 'check-for-updates', label: 'Check for Updates…', enabled: support.updatesEnabled, click: () => support.checkForUpdates() }]
+    : []
   const appMenu: MenuItemConstructorOptions = {
     label: options.appName,
     submenu: [
       { role: 'about' },
+      ...checkForUpdates,
       { type: 'separator' },
       { role: 'services' },
       { type: 'separator' },
@@ -132,7 +147,14 @@ export function buildMenuTemplate(options: MenuTemplateOptions): MenuItemConstru
     role: 'help',
     submenu: [
       { label: 'Autocalls API Documentation', click: () => options.openDocs() },
-      ...(isMac ? [] : [{ type: 'separator' } as const, { role: 'about' } as const])
+      ...(support
+        ? [
+            { type: 'separator' } as const,
+            { id: 'open-logs-folder', label: 'Open Logs Folder', click: () => support.openLogsFolder() },
+            { id: 'copy-diagnostics', label: 'Copy Diagnostics', click: () => support.copyDiagnostics() }
+          ]
+        : []),
+      ...(isMac ? [] : [{ type: 'separator' } as const, ...checkForUpdates, { role: 'about' } as const])
     ]
   }
   return [...(isMac ? [appMenu] : []), fileMenu, editMenu, viewMenu, accountsMenu, windowMenu, helpMenu]

@@ -25,6 +25,7 @@ export function toAppError(error: unknown): AppError {
     if (error.fieldErrors) appError.fieldErrors = error.fieldErrors
     return appError
   }
-  log.error('Unexpected error in the main process:', error)
-  return { kind: 'internal', message: 'Something went wrong inside Autocalls Keys. Try again; if it keeps happening, restart the app.' }
+  // The reference is in the log line too, so a support request that quotes it finds the stack trace.
+  const reference = log.unexpected('Unexpected error in the main process:', error)
+  return { kind: 'internal', message: `Something went wrong inside Autocalls Keys. Try again; if it keeps happening, restart the app. Reference: ${reference}` }
 }
