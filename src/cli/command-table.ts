@@ -3,7 +3,7 @@
  * runs it (imported only when it runs). A new command is one entry here plus its module.
  */
 import type { CommandSpec } from './command-spec'
-import { KEY_STATES } from './key-state'
+import { KEY_STATES } from '../shared/key-hygiene'
 
 export const GROUPS: Readonly<Record<string, string>> = {
   keys: 'The API keys of an account: keys list | create | delete'

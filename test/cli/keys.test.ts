@@ -247,19 +247,21 @@ describe.runIf(probe.available)('autocalls-keys keys (real OS keychain)', () => 
       expect((await world.run(['keys', 'list'])).code).toBe(2)
     })
 
-    it('a 401 in the middle of a batch stops it: later ids are not tried, exit 2', async () => {
+    it('a 401 in the middle of a batch stops it: the deletes in flight finish, later ids are not tried, exit 2', async () => {
       await signedIn('delete-401')
       const keys = Array.from({ length: 6 }, (_, n) => sandbox.seedKey(user.token, { name: `k${n}` }).key)
-      const [first, ...rest] = keys.map((k) => k.id) as [number, ...number[]]
-      // The first lane meets the 401 at once; the three other lanes are slowed so they are still in flight.
-      sandbox.faults.add({ method: 'DELETE', path: `/user/api-keys/${first}`, fault: { type: 'unauthenticated' } })
-      for (const id of rest.slice(0, 3)) sandbox.faults.add({ method: 'DELETE', path: `/user/api-keys/${id}`, fault: { type: 'latency', ms: 400 } })
-      const { run, body } = await world.json(['keys', 'delete', ...keys.map((k) => String(k.id)), '--yes', '--json'])
+      const ids = keys.map((k) => k.id)
+      // The pacer sends the first delete alone (to learn the server's rate limit), then four at
+      // once: the third meets the 401 while the other three are slowed, so still in flight.
+      sandbox.faults.add({ method: 'DELETE', path: `/user/api-keys/${ids[2]}`, fault: { type: 'unauthenticated' } })
+      for (const id of [ids[1], ids[3], ids[4]]) sandbox.faults.add({ method: 'DELETE', path: `/user/api-keys/${id}`, fault: { type: 'latency', ms: 400 } })
+      const { run, body } = await world.json(['keys', 'delete', ...ids.map(String), '--yes', '--json'])
       expect(run.code, describeRun(run)).toBe(2)
-      const outcomes = (body['results'] as Array<{ id: number; outcome: string }>).map((r) => r.outcome)
-      expect(outcomes).toEqual(['failed', 'deleted', 'deleted', 'deleted', 'skipped', 'skipped'])
-      expect(deletes().sort()).toEqual([first, ...rest.slice(0, 3)].sort())
-      expect((body['results'] as Array<{ error?: { kind: string } }>)[0]!.error).toMatchObject({ kind: 'unauthenticated' })
+      const results = body['results'] as Array<{ id: number; outcome: string; error?: { kind: string } }>
+      expect(results.map((r) => r.outcome)).toEqual(['deleted', 'deleted', 'failed', 'deleted', 'deleted', 'skipped'])
+      expect(results[2]!.error).toMatchObject({ kind: 'unauthenticated' })
+      expect(deletes().sort()).toEqual(ids.slice(0, 5).sort())
+      expect(body['signedOut']).toBe(true)
     })
   })
 })
