@@ -37,6 +37,8 @@ Examples:
   autocalls-keys --account ops@agency.example keys list --state stale
   TOKEN="$(autocalls-keys keys create "deploy $(date +%F)")"
   autocalls-keys keys list --state never-used --json | jq -r '.keys[].id' | xargs autocalls-keys keys delete --yes
+  autocalls-keys keys note 42 "CRM sync; owner ops@agency.example" --review-by 2027-03-31
+  NEW="$(autocalls-keys keys rotate 42)" && autocalls-keys keys rotations
 `
 
 export interface RunOptions {
