@@ -111,9 +111,12 @@ async function runBulkDelete(ctx: CommandContext, chosen: ChosenAccount, ids: re
   }
 }
 
-/** "Deleting 40 keys: 12 done, 1 failed, 27 left", rewritten in place; the server's pause says until when. */
+/**
+ * "Deleting 40 keys: 12 done, 1 failed, 27 left", rewritten in place; the server's pause says
+ * until when. Only a carriage return and spaces: no escape sequence, so NO_COLOR screens stay plain.
+ */
 class ProgressLine {
-  #shown = false
+  #width = 0
   constructor(
     readonly ctx: CommandContext,
     readonly total: number
@@ -125,16 +128,17 @@ class ProgressLine {
       view.pausedUntil === null
         ? ''
         : view.pauseReason === 'rate-limited'
-          ? ` — paused by the server's rate limit until ${clockTime(view.pausedUntil)}`
-          : ` — waiting for the server's rate-limit window (until about ${clockTime(view.pausedUntil)})`
-    this.#shown = true
-    void this.ctx.io.stderr.write(`\r\u001b[2K${counts}${paused}`)
+          ? ` (paused by the server's rate limit until ${clockTime(view.pausedUntil)})`
+          : ` (waiting for the server's rate-limit window, until about ${clockTime(view.pausedUntil)})`
+    const line = counts + paused
+    void this.ctx.io.stderr.write(`\r${line}${' '.repeat(Math.max(0, this.#width - line.length))}`)
+    this.#width = line.length
   }
 
   clear(): void {
-    if (!this.#shown) return
-    this.#shown = false
-    void this.ctx.io.stderr.write('\r\u001b[2K')
+    if (this.#width === 0) return
+    void this.ctx.io.stderr.write(`\r${' '.repeat(this.#width)}\r`)
+    this.#width = 0
   }
 }
 
