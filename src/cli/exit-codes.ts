@@ -14,7 +14,7 @@ export const EXIT = {
   createOutcomeUnknown: 6,
   /** A bug in autocalls-keys: none of the above explains it. */
   internal: 70,
-  /** Stopped at a prompt with Ctrl+C (128 + SIGINT, as shells report it). */
+  /** Stopped with Ctrl+C, at a prompt or during a batch (128 + SIGINT, as shells report it). */
   interrupted: 130
 } as const
 
@@ -54,4 +54,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   6    a create that gave no usable token: the key may exist (check \`keys list\`, never
        just retry)
   70   internal error (a bug in autocalls-keys)
-  130  interrupted at a prompt`
+  130  interrupted with Ctrl+C: at a prompt (nothing was changed), or during a batch
+       delete (the deletes already sent finished; see the per-key results)`
