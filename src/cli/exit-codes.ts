@@ -45,8 +45,9 @@ export const exitCodeOf = (kind: AppErrorKind): ExitCode => BY_KIND[kind]
 /** The table printed at the end of `--help` (and copied into the README). */
 export const EXIT_CODES_HELP = `Exit codes:
   0    done
-  1    usage: a wrong command, option, argument or account, or a declined
-       confirmation; nothing was changed
+  1    usage: a wrong command, option, argument or account, a declined
+       confirmation, or a refusal (a rotation not yet safe to finish); nothing
+       was changed
   2    not signed in, or the server rejected the stored API key (sign in again)
   3    not found (a key id that the account does not have)
   4    network or server: unreachable, timed out, rate limited, or an unexpected answer
