@@ -210,6 +210,18 @@ describe.runIf(probe.available)('autocalls-keys keys rotate (real OS keychain)',
     expect(await rotations()).toEqual([])
   })
 
+  it('standard output closed by its reader: the token is lost, exit 6, and the message says how to undo the rotation', async () => {
+    const old = await signedIn('rotate-closed')
+    const run = await world.run(['keys', 'rotate', String(old.id)], { closeStdout: true })
+    expect(run.code, describeRun(run)).toBe(6)
+    const [open] = await rotations()
+    const newId = (open!['newKey'] as { id: number }).id
+    expect(run.stderr).toContain(`its token could not be written to standard output, so it is lost. Cancel the rotation, deleting that replacement, and start again: autocalls-keys keys rotate --cancel ${newId} --delete-replacement`)
+    expect(run.stderr).not.toMatch(/\d+\|[A-Za-z0-9]{40}/)
+    expect((await world.run(['keys', 'rotate', '--cancel', String(newId), '--delete-replacement'])).code).toBe(0)
+    expect(serverIds()).not.toContain(newId)
+  })
+
   it('a replacement deleted elsewhere: --finish refuses even with --force and says to cancel', async () => {
     const old = await signedIn('rotate-gone')
     const token = (await world.run(['keys', 'rotate', String(old.id)])).stdout.trimEnd()

@@ -132,6 +132,19 @@ describe.runIf(probe.available && process.platform === 'linux')('autocalls-keys 
     expect(screen).toContain(`Started rotating #${old.id} “to replace”`)
   })
 
+  it('a note shows as a labelled block, its lines kept and its bidirectional controls made inert', async () => {
+    world = await createWorld('tty-note')
+    const user = newUser(sandbox, 'ttynote')
+    const key = sandbox.seedKey(user.token, { name: 'noted' }).key
+    expect((await login(world, sandbox, user.token)).code).toBe(0)
+    expect((await world.run(['keys', 'note', String(key.id), 'first line\nsecond \u202eline', '--review-by', '2020-02-29'])).code).toBe(0)
+    const run = await runInTerminal(['keys', 'note', String(key.id)], world.env())
+    expect(run.code, run.screen).toBe(0)
+    const screen = plain(run.screen)
+    expect(screen).toMatch(new RegExp(`Key +#${key.id} “noted”\\nAccount +${labelOf(sandbox, user).replace(/[.]/g, '\\.')}\\nReview by +2020-02-29 \\(due\\)\\nUpdated +\\S+\\n\\nfirst line\\nsecond \\\\u202eline\\n`))
+    expect(run.screen).not.toContain('\u202e')
+  })
+
   it('the own key is never deleted after a mere confirmation: it needs the flags even at a terminal', async () => {
     world = await createWorld('tty-own')
     const user = newUser(sandbox, 'ttyown')

@@ -34,7 +34,7 @@ export const run: CommandRun = async (ctx, { args }) => {
  * Writes a new token to standard output, once, then wipes it from the pending-token store. If
  * standard output fails, the token is lost: exit 6, as for a create whose answer was lost.
  */
-export async function writeToken(ctx: CommandContext, created: CreatedKeyView, account: AccountJson, name: string): Promise<void> {
+export async function writeToken(ctx: CommandContext, created: CreatedKeyView, account: AccountJson, name: string, remedy = 'Delete that key and create a new one.'): Promise<void> {
   const services = await ctx.services()
   try {
     await ctx.io.stdout.write(tokenOutput(ctx, created, account))
@@ -42,7 +42,7 @@ export async function writeToken(ctx: CommandContext, created: CreatedKeyView, a
     // Like a lost answer, this create gave no usable token: the same exit code and remedy.
     throw new CliError(
       'create_outcome_unknown',
-      `Key ${created.key ? `#${created.key.id} ` : ''}“${inert(name)}” was created, but its token could not be written to standard output, so it is lost. Delete that key and create a new one.`,
+      `Key ${created.key ? `#${created.key.id} ` : ''}“${inert(name)}” was created, but its token could not be written to standard output, so it is lost. ${remedy}`,
       undefined,
       EXIT.createOutcomeUnknown
     )

@@ -62,7 +62,10 @@ async function startRotation(ctx: CommandContext, oldId: number, rawName: string
   } catch (error) {
     throw await withListHint(ctx, accountId, name, error)
   }
-  await writeToken(ctx, created, chosen.json, name)
+  const remedy = created.key
+    ? `Cancel the rotation, deleting that replacement, and start again: autocalls-keys keys rotate --cancel ${created.key.id} --delete-replacement`
+    : 'Delete that key and start the rotation again.'
+  await writeToken(ctx, created, chosen.json, name, remedy)
   const oldWords = `#${old.id} “${inert(old.name)}”`
   if (!created.key) {
     await ctx.say(
