@@ -4,7 +4,9 @@
  * saw (the sandbox records each request).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createAppServices } from '../../src/main/app-services'
 import { keysInEveryHygieneState, startSandbox, type SandboxServer } from '../../src/sandbox/index'
+import { classifyKey } from '../../src/shared/key-hygiene'
 import { NAME_TAKEN_422 } from '../support/sandbox-fixture'
 import { probeKeychain } from '../support/keychain'
 import { createWorld, describeRun, occurrences, type CliWorld } from './support/cli'
@@ -85,6 +87,27 @@ describe.runIf(probe.available)('autocalls-keys keys (real OS keychain)', () => 
       const bad = await world.run(['keys', 'list', '--state', 'ancient'])
       expect(bad.code).toBe(1)
       expect(bad.stderr).toContain('Allowed choices are in-use, stale, never-used, new')
+    })
+
+    it('--state follows the thresholds set in the app (its preferences in the shared state file), as the app classifies', async () => {
+      await signedIn('list-settings')
+      for (const spec of keysInEveryHygieneState(Date.now())) sandbox.seedKey(user.token, spec)
+      const app = await createAppServices({ userDataDir: world.userDataDir, vault: world.vault, clipboard: { writeSecret: async () => {}, readText: async () => '', clear: () => {} }, events: { emit: () => {} }, openExternal: async () => {} })
+      try {
+        // As the app's settings dialog does: stale after 1 day, new for 60 days.
+        await app.handlers['preferences:update']({ staleAfterDays: 1, newForDays: 60 })
+      } finally {
+        app.rotations.stop()
+        await app.shutdown()
+      }
+      const { body } = await world.json(['keys', 'list', '--json'])
+      const keys = body['keys'] as Array<{ name: string; state: string; createdAt: string; lastUsedAt: string | null }>
+      const settings = { staleAfterDays: 1, newForDays: 60, rotateAfterDays: null }
+      for (const key of keys) expect([key.name, key.state]).toEqual([key.name, classifyKey(key, Date.now(), settings).state])
+      const names = async (state: string) => ((await world.json(['keys', 'list', '--json', '--state', state])).body['keys'] as Array<{ name: string }>).map((k) => k.name).sort()
+      expect(await names('stale')).toEqual(['Booking line', 'Old website widget'])
+      expect(await names('new')).toEqual(['Reminder calls', 'Spare for the CRM'])
+      expect(await names('never-used')).toEqual([])
     })
 
     it('names are shown inert in tables (no escape or bidirectional control reaches the terminal) and exact in JSON', async () => {
