@@ -9,10 +9,8 @@ import type { EventSink } from '../main/ipc/event-sink'
 
 /** The command line never copies: a new token goes to standard output, once. */
 const NO_CLIPBOARD: ClipboardPort = {
-  writeSecret: async () => {
-    throw new Error('The command line does not use the clipboard.')
-  },
-  readText: async () => '',
+  writeSecret: () => Promise.reject(new Error('The command line does not use the clipboard.')),
+  readText: () => Promise.resolve(''),
   clear: () => undefined
 }
 
@@ -29,9 +27,7 @@ export async function openServices(env: NodeJS.ProcessEnv, events: EventSink): P
     clipboard: NO_CLIPBOARD,
     events,
     source: 'cli',
-    openExternal: async () => {
-      throw new Error('The command line does not open links.')
-    }
+    openExternal: () => Promise.reject(new Error('The command line does not open links.'))
   })
   services.rotations.stop()
   return services

@@ -92,7 +92,7 @@ describe.runIf(probe.available)('autocalls-keys keys (real OS keychain)', () => 
     it('--state follows the thresholds set in the app (its preferences in the shared state file), as the app classifies', async () => {
       await signedIn('list-settings')
       for (const spec of keysInEveryHygieneState(Date.now())) sandbox.seedKey(user.token, spec)
-      const app = await createAppServices({ userDataDir: world.userDataDir, vault: world.vault, clipboard: { writeSecret: async () => {}, readText: async () => '', clear: () => {} }, events: { emit: () => {} }, openExternal: async () => {} })
+      const app = await createAppServices({ userDataDir: world.userDataDir, vault: world.vault, clipboard: { writeSecret: () => Promise.resolve(), readText: () => Promise.resolve(''), clear: () => {} }, events: { emit: () => {} }, openExternal: () => Promise.resolve() })
       try {
         // As the app's settings dialog does: stale after 1 day, new for 60 days.
         await app.handlers['preferences:update']({ staleAfterDays: 1, newForDays: 60 })

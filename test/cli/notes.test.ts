@@ -95,7 +95,7 @@ describe.runIf(probe.available)('autocalls-keys keys note (real OS keychain)', (
     const key = sandbox.seedKey(user.token, { name: 'Widget' }).key
     const piped = await world.run(['keys', 'note', String(key.id), '-'], { input: 'From a file\r\nsecond line\n' })
     expect(piped.code, describeRun(piped)).toBe(0)
-    const app = await createAppServices({ userDataDir: world.userDataDir, vault: world.vault, clipboard: { writeSecret: async () => {}, readText: async () => '', clear: () => {} }, events: { emit: () => {} }, openExternal: async () => {} })
+    const app = await createAppServices({ userDataDir: world.userDataDir, vault: world.vault, clipboard: { writeSecret: () => Promise.resolve(), readText: () => Promise.resolve(''), clear: () => {} }, events: { emit: () => {} }, openExternal: () => Promise.resolve() })
     try {
       expect(app.notes.of(accountIdOf(sandbox, user))[String(key.id)]).toMatchObject({ note: 'From a file\nsecond line', reviewBy: null })
     } finally {

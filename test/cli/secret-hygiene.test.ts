@@ -144,9 +144,10 @@ describe.runIf(probe.available)('secret hygiene of autocalls-keys (real OS keych
     const stream = (sink: string[], onWrite?: (text: string) => void): OutStream => ({
       isTTY: false,
       color: false,
-      write: async (text) => {
+      write: (text) => {
         sink.push(text)
         onWrite?.(text)
+        return Promise.resolve()
       }
     })
     const io = (input: string): Io => ({
@@ -158,7 +159,7 @@ describe.runIf(probe.available)('secret hygiene of autocalls-keys (real OS keych
       env: world.env()
     })
     const open = async () => {
-      services = await createAppServices({ userDataDir: world.userDataDir, vault: world.vault, clipboard: { writeSecret: async () => {}, readText: async () => '', clear: () => {} }, events: { emit: () => {} }, openExternal: async () => {} })
+      services = await createAppServices({ userDataDir: world.userDataDir, vault: world.vault, clipboard: { writeSecret: () => Promise.resolve(), readText: () => Promise.resolve(''), clear: () => {} }, events: { emit: () => {} }, openExternal: () => Promise.resolve() })
       return services
     }
     expect(await runCli(['login', '--base-url', sandbox.baseUrl], io(other.token), { openServices: open })).toBe(0)

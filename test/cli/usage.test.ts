@@ -131,7 +131,7 @@ describe('usage errors: exit 1, a message on standard error, nothing on standard
 })
 
 describe('how it is built and started', () => {
-  it('the bin is out/main/cli.js, a Node program with its shebang, runnable as is', async () => {
+  it('the bin is out/main/cli.js, a Node program with its shebang, runnable as is', () => {
     expect(packageJson.bin).toEqual({ 'autocalls-keys': 'out/main/cli.js' })
     expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true)
     // The desktop app's entry has no shebang (the banner is for the command line's chunk only).

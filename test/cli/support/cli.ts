@@ -70,10 +70,10 @@ export async function createWorld(label: string): Promise<CliWorld> {
       runs.push(result)
       return result
     },
-    async json(args, options) {
+    async json<T>(args: readonly string[], options?: RunOptions) {
       const run = await world.run(args, options)
       try {
-        return { run, body: JSON.parse(run.stdout) }
+        return { run, body: JSON.parse(run.stdout) as T }
       } catch {
         throw new Error(`autocalls-keys ${args.join(' ')} (exit ${run.code}) printed no JSON document:\n${run.stdout}\n--- stderr ---\n${run.stderr}`)
       }
