@@ -49,7 +49,7 @@ export const EXIT_CODES_HELP = `Exit codes:
        confirmation, or a refusal (a rotation not yet safe to finish); nothing
        was changed
   2    not signed in, or the server rejected the stored API key (sign in again)
-  3    not found (a key id that the account does not have)
+  3    not found (a key id, or an open rotation, that the account does not have)
   4    network or server: unreachable, timed out, rate limited, or an unexpected answer
   5    the system keychain cannot be used (locked or missing)
   6    a create that gave no usable token: the key may exist (check \`keys list\`, never

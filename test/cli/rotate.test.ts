@@ -222,6 +222,19 @@ describe.runIf(probe.available)('autocalls-keys keys rotate (real OS keychain)',
     expect(serverIds()).not.toContain(newId)
   })
 
+  it('an old key deleted elsewhere: the rotation completed itself, and --finish says so (exit 0, no DELETE of ours)', async () => {
+    const old = await signedIn('rotate-elsewhere')
+    const newId = Number((await world.run(['keys', 'rotate', String(old.id)])).stdout.split('|')[0])
+    await fetch(`${sandbox.baseUrl}/user/api-keys/${old.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${user.token}`, Accept: 'application/json' } })
+    sandbox.resetRequests()
+    const { run, body } = await world.json(['keys', 'rotate', '--finish', String(newId), '--json'])
+    expect(run.code, describeRun(run)).toBe(0)
+    expect(run.stderr).toContain(`The rotation of #${old.id} “Booking line” in ${labelOf(sandbox, user)} had already completed: the old key was deleted elsewhere, and #${newId} replaces it.`)
+    expect(body).toMatchObject({ rotation: { oldKey: { id: old.id }, newKey: { id: newId }, state: 'old-key-gone', outcome: 'completed-elsewhere' } })
+    expect(deletes()).toEqual([])
+    expect(await rotations()).toEqual([])
+  })
+
   it('a replacement deleted elsewhere: --finish refuses even with --force and says to cancel', async () => {
     const old = await signedIn('rotate-gone')
     const token = (await world.run(['keys', 'rotate', String(old.id)])).stdout.trimEnd()
