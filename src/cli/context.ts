@@ -6,10 +6,15 @@ import type { AppServices } from '../main/app-services'
 import type { AccountView } from '../shared/domain'
 import { accountLabel } from '../shared/domain'
 import { ACCOUNT_ENV, chooseAccount, describeSelection, findAccount, selectorOf, type SelectedBy } from './account-choice'
+import { CliEvents } from './events'
+import type { EventSink } from '../main/ipc/event-sink'
 import type { Io } from './io'
 import { accountJson, type AccountJson } from './output/json'
 import { styleFor, type Style } from './output/style'
 import { inert } from './output/inert'
+
+/** Builds the app's services for one command (tests may pass their own). */
+export type OpenServices = (env: NodeJS.ProcessEnv, events: EventSink) => Promise<AppServices>
 
 export interface GlobalOptions {
   account?: string
@@ -33,10 +38,12 @@ export class CommandContext {
   readonly now: () => number
   readonly err: Style
   readonly out: Style
+  /** What the services announce while this command runs (a batch's progress). */
+  readonly events = new CliEvents()
   #services: Promise<AppServices> | null = null
-  readonly #open: (env: NodeJS.ProcessEnv) => Promise<AppServices>
+  readonly #open: OpenServices
 
-  constructor(io: Io, globals: GlobalOptions, open: (env: NodeJS.ProcessEnv) => Promise<AppServices>, now: () => number = Date.now) {
+  constructor(io: Io, globals: GlobalOptions, open: OpenServices, now: () => number = Date.now) {
     this.io = io
     this.json = globals.json === true
     this.accountFlag = globals.account
@@ -47,7 +54,7 @@ export class CommandContext {
   }
 
   services(): Promise<AppServices> {
-    this.#services ??= this.#open(this.io.env)
+    this.#services ??= this.#open(this.io.env, this.events)
     return this.#services
   }
 

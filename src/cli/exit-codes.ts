@@ -14,7 +14,7 @@ export const EXIT = {
   createOutcomeUnknown: 6,
   /** A bug in autocalls-keys: none of the above explains it. */
   internal: 70,
-  /** Stopped at a prompt with Ctrl+C (128 + SIGINT, as shells report it). */
+  /** Stopped with Ctrl+C, at a prompt or during a batch (128 + SIGINT, as shells report it). */
   interrupted: 130
 } as const
 
@@ -45,13 +45,15 @@ export const exitCodeOf = (kind: AppErrorKind): ExitCode => BY_KIND[kind]
 /** The table printed at the end of `--help` (and copied into the README). */
 export const EXIT_CODES_HELP = `Exit codes:
   0    done
-  1    usage: a wrong command, option, argument or account, or a declined
-       confirmation; nothing was changed
+  1    usage: a wrong command, option, argument or account, a declined
+       confirmation, or a refusal (a rotation not yet safe to finish); nothing
+       was changed
   2    not signed in, or the server rejected the stored API key (sign in again)
-  3    not found (a key id that the account does not have)
+  3    not found (a key id, or an open rotation, that the account does not have)
   4    network or server: unreachable, timed out, rate limited, or an unexpected answer
   5    the system keychain cannot be used (locked or missing)
   6    a create that gave no usable token: the key may exist (check \`keys list\`, never
        just retry)
   70   internal error (a bug in autocalls-keys)
-  130  interrupted at a prompt`
+  130  interrupted with Ctrl+C: at a prompt (nothing was changed), or during a batch
+       delete (the deletes already sent finished; see the per-key results)`

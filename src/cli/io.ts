@@ -18,6 +18,11 @@ export interface Io {
   readonly stderr: OutStream
   readonly stdin: NodeJS.ReadStream
   readonly env: NodeJS.ProcessEnv
+  /**
+   * Hears Ctrl+C (SIGINT) while the listener is on, instead of the process ending at once: a
+   * batch uses it to let the requests in flight finish. Returns the function that turns it off.
+   */
+  onInterrupt?(listener: () => void): () => void
 }
 
 /** https://no-color.org: a NO_COLOR that is present and not empty turns colour off. */
@@ -58,7 +63,11 @@ export function processIo(): Io {
     stdout: outStream(process.stdout, env, (text) => text),
     stderr: outStream(process.stderr, env, (text) => redact(text)),
     stdin: process.stdin,
-    env
+    env,
+    onInterrupt(listener) {
+      process.on('SIGINT', listener)
+      return () => void process.off('SIGINT', listener)
+    }
   }
 }
 

@@ -5,11 +5,10 @@
  */
 import { Command, CommanderError, Option } from 'commander'
 import { version } from '../../package.json'
-import type { AppServices } from '../main/app-services'
 import { toCliFailure, type CliFailure } from './cli-error'
 import { COMMANDS, GROUPS } from './command-table'
 import type { CommandSpec } from './command-spec'
-import { CommandContext, type GlobalOptions } from './context'
+import { CommandContext, type GlobalOptions, type OpenServices } from './context'
 import { EXIT, EXIT_CODES_HELP } from './exit-codes'
 import { OutputClosedError, type Io } from './io'
 import { jsonError } from './output/json'
@@ -38,18 +37,20 @@ Examples:
   autocalls-keys --account ops@agency.example keys list --state stale
   TOKEN="$(autocalls-keys keys create "deploy $(date +%F)")"
   autocalls-keys keys list --state never-used --json | jq -r '.keys[].id' | xargs autocalls-keys keys delete --yes
+  autocalls-keys keys note 42 "CRM sync; owner ops@agency.example" --review-by 2027-03-31
+  NEW="$(autocalls-keys keys rotate 42)" && autocalls-keys keys rotations
 `
 
 export interface RunOptions {
   /** Opens the services (tests may pass their own); default: the app's, on the shared folder. */
-  openServices?: (env: NodeJS.ProcessEnv) => Promise<AppServices>
+  openServices?: OpenServices
 }
 
 export async function runCli(argv: readonly string[], io: Io, options: RunOptions = {}): Promise<number> {
   const writes: Promise<void>[] = []
   let exitCode: number = EXIT.ok
   const wantsJson = argv.includes('--json')
-  const open = options.openServices ?? (async (env) => (await import('./services')).openServices(env))
+  const open: OpenServices = options.openServices ?? (async (env, events) => (await import('./services')).openServices(env, events))
 
   const program = new Command('autocalls-keys')
     .description('Manage Autocalls API keys from a terminal or a script, on the same keychain and accounts as the Autocalls Keys app.')
@@ -126,7 +127,7 @@ async function runCommand(
   io: Io,
   globals: GlobalOptions,
   input: { args: unknown[]; options: Record<string, unknown> },
-  open: (env: NodeJS.ProcessEnv) => Promise<AppServices>
+  open: OpenServices
 ): Promise<number> {
   const ctx = new CommandContext(io, globals, open)
   let code: number

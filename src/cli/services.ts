@@ -9,24 +9,26 @@ import type { EventSink } from '../main/ipc/event-sink'
 
 /** The command line never copies: a new token goes to standard output, once. */
 const NO_CLIPBOARD: ClipboardPort = {
-  writeSecret: async () => {
-    throw new Error('The command line does not use the clipboard.')
-  },
-  readText: async () => '',
+  writeSecret: () => Promise.reject(new Error('The command line does not use the clipboard.')),
+  readText: () => Promise.resolve(''),
   clear: () => undefined
 }
 
-/** No window to tell: the desktop app re-reads the shared state file when it needs to. */
-const NO_EVENTS: EventSink = { emit: () => undefined }
-
-export async function openServices(env: NodeJS.ProcessEnv): Promise<AppServices> {
+/**
+ * `events` go to the running command only (no window to tell: the desktop app re-reads the
+ * shared state file when it needs to). The activity log marks what the command line did as
+ * 'cli'. Rotations are not watched in the background: a command ends in seconds, and the ones
+ * that need a rotation's state (`keys rotations`, `keys rotate --finish`) fetch the list first.
+ */
+export async function openServices(env: NodeJS.ProcessEnv, events: EventSink): Promise<AppServices> {
   const [{ createAppServices }, { defaultUserDataDir }] = await Promise.all([import('../main/app-services'), import('../main/storage/user-data-dir')])
-  return createAppServices({
+  const services = await createAppServices({
     userDataDir: defaultUserDataDir(env),
     clipboard: NO_CLIPBOARD,
-    events: NO_EVENTS,
-    openExternal: async () => {
-      throw new Error('The command line does not open links.')
-    }
+    events,
+    source: 'cli',
+    openExternal: () => Promise.reject(new Error('The command line does not open links.'))
   })
+  services.rotations.stop()
+  return services
 }

@@ -4,7 +4,9 @@
  * saw (the sandbox records each request).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createAppServices } from '../../src/main/app-services'
 import { keysInEveryHygieneState, startSandbox, type SandboxServer } from '../../src/sandbox/index'
+import { classifyKey } from '../../src/shared/key-hygiene'
 import { NAME_TAKEN_422 } from '../support/sandbox-fixture'
 import { probeKeychain } from '../support/keychain'
 import { createWorld, describeRun, occurrences, type CliWorld } from './support/cli'
@@ -85,6 +87,27 @@ describe.runIf(probe.available)('autocalls-keys keys (real OS keychain)', () => 
       const bad = await world.run(['keys', 'list', '--state', 'ancient'])
       expect(bad.code).toBe(1)
       expect(bad.stderr).toContain('Allowed choices are in-use, stale, never-used, new')
+    })
+
+    it('--state follows the thresholds set in the app (its preferences in the shared state file), as the app classifies', async () => {
+      await signedIn('list-settings')
+      for (const spec of keysInEveryHygieneState(Date.now())) sandbox.seedKey(user.token, spec)
+      const app = await createAppServices({ userDataDir: world.userDataDir, vault: world.vault, clipboard: { writeSecret: () => Promise.resolve(), readText: () => Promise.resolve(''), clear: () => {} }, events: { emit: () => {} }, openExternal: () => Promise.resolve() })
+      try {
+        // As the app's settings dialog does: stale after 1 day, new for 60 days.
+        await app.handlers['preferences:update']({ staleAfterDays: 1, newForDays: 60 })
+      } finally {
+        app.rotations.stop()
+        await app.shutdown()
+      }
+      const { body } = await world.json(['keys', 'list', '--json'])
+      const keys = body['keys'] as Array<{ name: string; state: string; createdAt: string; lastUsedAt: string | null }>
+      const settings = { staleAfterDays: 1, newForDays: 60, rotateAfterDays: null }
+      for (const key of keys) expect([key.name, key.state]).toEqual([key.name, classifyKey(key, Date.now(), settings).state])
+      const names = async (state: string) => ((await world.json(['keys', 'list', '--json', '--state', state])).body['keys'] as Array<{ name: string }>).map((k) => k.name).sort()
+      expect(await names('stale')).toEqual(['Booking line', 'Old website widget'])
+      expect(await names('new')).toEqual(['Reminder calls', 'Spare for the CRM'])
+      expect(await names('never-used')).toEqual([])
     })
 
     it('names are shown inert in tables (no escape or bidirectional control reaches the terminal) and exact in JSON', async () => {
@@ -247,19 +270,21 @@ describe.runIf(probe.available)('autocalls-keys keys (real OS keychain)', () => 
       expect((await world.run(['keys', 'list'])).code).toBe(2)
     })
 
-    it('a 401 in the middle of a batch stops it: later ids are not tried, exit 2', async () => {
+    it('a 401 in the middle of a batch stops it: the deletes in flight finish, later ids are not tried, exit 2', async () => {
       await signedIn('delete-401')
       const keys = Array.from({ length: 6 }, (_, n) => sandbox.seedKey(user.token, { name: `k${n}` }).key)
-      const [first, ...rest] = keys.map((k) => k.id) as [number, ...number[]]
-      // The first lane meets the 401 at once; the three other lanes are slowed so they are still in flight.
-      sandbox.faults.add({ method: 'DELETE', path: `/user/api-keys/${first}`, fault: { type: 'unauthenticated' } })
-      for (const id of rest.slice(0, 3)) sandbox.faults.add({ method: 'DELETE', path: `/user/api-keys/${id}`, fault: { type: 'latency', ms: 400 } })
-      const { run, body } = await world.json(['keys', 'delete', ...keys.map((k) => String(k.id)), '--yes', '--json'])
+      const ids = keys.map((k) => k.id)
+      // The pacer sends the first delete alone (to learn the server's rate limit), then four at
+      // once: the third meets the 401 while the other three are slowed, so still in flight.
+      sandbox.faults.add({ method: 'DELETE', path: `/user/api-keys/${ids[2]}`, fault: { type: 'unauthenticated' } })
+      for (const id of [ids[1], ids[3], ids[4]]) sandbox.faults.add({ method: 'DELETE', path: `/user/api-keys/${id}`, fault: { type: 'latency', ms: 400 } })
+      const { run, body } = await world.json(['keys', 'delete', ...ids.map(String), '--yes', '--json'])
       expect(run.code, describeRun(run)).toBe(2)
-      const outcomes = (body['results'] as Array<{ id: number; outcome: string }>).map((r) => r.outcome)
-      expect(outcomes).toEqual(['failed', 'deleted', 'deleted', 'deleted', 'skipped', 'skipped'])
-      expect(deletes().sort()).toEqual([first, ...rest.slice(0, 3)].sort())
-      expect((body['results'] as Array<{ error?: { kind: string } }>)[0]!.error).toMatchObject({ kind: 'unauthenticated' })
+      const results = body['results'] as Array<{ id: number; outcome: string; error?: { kind: string } }>
+      expect(results.map((r) => r.outcome)).toEqual(['deleted', 'deleted', 'failed', 'deleted', 'deleted', 'skipped'])
+      expect(results[2]!.error).toMatchObject({ kind: 'unauthenticated' })
+      expect(deletes().sort()).toEqual(ids.slice(0, 5).sort())
+      expect(body['signedOut']).toBe(true)
     })
   })
 })

@@ -1,16 +1,15 @@
 /**
  * The command line's pure parts: choosing the account, naming accounts, selecting keys through a
- * pluggable classifier, reading key ids, running a batch, exit codes, and inert tables.
+ * app's classifier and thresholds, reading key ids, exit codes, and inert tables.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { chooseAccount, matchAccounts, selectorOf, type ChoosableAccount } from '../../src/cli/account-choice'
-import { runBatch } from '../../src/cli/batch'
 import { CliError } from '../../src/cli/cli-error'
 import { parseIds } from '../../src/cli/commands/keys-delete'
 import { selectKeys } from '../../src/cli/commands/keys-list'
 import { EXIT, exitCodeOf } from '../../src/cli/exit-codes'
-import { keyState } from '../../src/cli/key-state'
+import { classifyKey } from '../../src/shared/key-hygiene'
 import { displayWidth, inert, renderTable, truncate } from '../../src/cli/output/table'
 import type { AppErrorKind } from '../../src/shared/errors'
 import type { KeyListItem } from '../../src/shared/domain'
@@ -92,13 +91,20 @@ describe('selecting keys', () => {
   })
   const keys = [key(1, 'Old widget', 400, 120), key(2, 'Booking line', 200, 2), key(3, 'Spare CRM', 30, null), key(4, 'Reminder', 2, null), key(5, 'odd', 10, null, { lastUsedUnreadable: true })]
 
-  it('the stand-in classifier follows issue 10: stale at 90 days, never used from 7 days, else new', () => {
-    expect(keys.map((k) => keyState(k, now))).toEqual(['stale', 'in-use', 'never-used', 'new', 'unknown'])
-    expect(keyState(key(6, 'edge', 100, 90), now)).toBe('stale')
-    expect(keyState(key(7, 'edge', 100, 89.99), now)).toBe('in-use')
-    expect(keyState(key(8, 'edge', 7, null), now)).toBe('never-used')
-    expect(keyState({ createdAt: new Date(now + day).toISOString(), lastUsedAt: null }, now)).toBe('new')
-    expect(keyState({ createdAt: 'garbage', lastUsedAt: null }, now)).toBe('unknown')
+  it('uses the app’s classifier: by default stale at 90 days, never used from 7 days, else new', () => {
+    const states = (list: KeyListItem[], settings?: Parameters<typeof selectKeys>[1]['settings']) =>
+      selectKeys(list, { nowMs: now, ...(settings ? { settings } : {}) }).sort((a, b) => a.key.id - b.key.id).map((s) => s.state)
+    expect(states(keys)).toEqual(['stale', 'in-use', 'never-used', 'new', 'unknown'])
+    expect(states([key(6, 'edge', 100, 90), key(7, 'edge', 100, 89.99), key(8, 'edge', 7, null)])).toEqual(['stale', 'in-use', 'never-used'])
+    // Every key gets exactly the state the app's classifier gives it.
+    for (const { key: k, state } of selectKeys(keys, { nowMs: now })) expect(state).toBe(classifyKey(k, now).state)
+  })
+
+  it('follows the thresholds set in the app (the state file’s preferences)', () => {
+    const settings = { staleAfterDays: 3, newForDays: 60, rotateAfterDays: null }
+    expect(selectKeys(keys, { nowMs: now, settings }).sort((a, b) => a.key.id - b.key.id).map((s) => s.state)).toEqual(['stale', 'in-use', 'new', 'new', 'unknown'])
+    expect(selectKeys(keys, { nowMs: now, settings, state: 'stale' }).map((s) => s.key.id)).toEqual([1])
+    expect(selectKeys(keys, { nowMs: now, settings: { ...settings, staleAfterDays: 1 }, state: 'stale' }).map((s) => s.key.id)).toEqual([2, 1])
   })
 
   it('filters by state and by name (trimmed, any case), newest first', () => {
@@ -108,7 +114,7 @@ describe('selecting keys', () => {
     expect(selectKeys(keys, { nowMs: now, filter: 'i', state: 'in-use' }).map((s) => s.key.id)).toEqual([2])
   })
 
-  it('takes its classifier from the caller (the one that issue 10 ships plugs in here)', () => {
+  it('takes a classifier from the caller when given one', () => {
     const everythingStale = () => 'stale' as const
     expect(selectKeys(keys, { nowMs: now, state: 'stale', classify: everythingStale })).toHaveLength(5)
     expect(selectKeys(keys, { nowMs: now, state: 'new', classify: everythingStale })).toEqual([])
@@ -122,42 +128,6 @@ describe('key ids', () => {
 
   it.each(['abc', '-1', '0', '1.5', '1e3', '', '9999999999999999'])('refuses %j', (raw) => {
     expect(usage(() => parseIds(['1', raw])).exitCode).toBe(EXIT.usage)
-  })
-})
-
-describe('batches', () => {
-  it('keeps at most the limit in flight and the results in order', async () => {
-    let inFlight = 0
-    let peak = 0
-    const results = await runBatch(
-      [5, 1, 4, 2, 3, 6, 7],
-      3,
-      async (ms) => {
-        peak = Math.max(peak, ++inFlight)
-        await new Promise((done) => setTimeout(done, ms * 3))
-        inFlight--
-        return ms * 10
-      },
-      () => false
-    )
-    expect(peak).toBe(3)
-    expect(results).toEqual([50, 10, 40, 20, 30, 60, 70].map((value) => ({ status: 'done', value })))
-  })
-
-  it('starts nothing after a stopping failure; the rest are reported as skipped', async () => {
-    const started: number[] = []
-    const results = await runBatch(
-      [1, 2, 3, 4],
-      1,
-      async (n) => {
-        started.push(n)
-        if (n === 2) throw new Error('401')
-        return n
-      },
-      (error) => (error as Error).message === '401'
-    )
-    expect(started).toEqual([1, 2])
-    expect(results.map((r) => r.status)).toEqual(['done', 'failed', 'skipped', 'skipped'])
   })
 })
 

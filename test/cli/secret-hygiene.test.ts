@@ -1,8 +1,8 @@
 /**
  * Secret hygiene of the command line over a whole session: sign in (pipe and terminal), list,
  * create in every output mode (a pipe, --json, a terminal, an answer lost, a confirming list that
- * fails and is logged), a credential passed where it does not belong, a revoked key, delete the
- * own key. The app's log lines are on (they go to standard error). Then:
+ * fails and is logged), a credential passed where it does not belong (an option, a note), a
+ * rotation started and finished, a revoked key, delete the own key. The app's log lines are on (they go to standard error). Then:
  * - no credential and no token appears on any run's standard error (logs included) or in any
  *   file of the user-data folder;
  * - each created token appears on standard output exactly once, in the run that created it;
@@ -83,6 +83,16 @@ describe.runIf(probe.available)('secret hygiene of autocalls-keys (real OS keych
       terminalScreens.push(prompt.screen)
     }
     await expectCode(1, world.run(['login', `--api-key=${user.token}`]))
+    // A rotation: the replacement's token once on standard output; notes refuse a pasted credential without echoing it.
+    const toRotate = sandbox.seedKey(user.token, { name: 'to rotate' }).key
+    const rotated = await expectCode(0, world.run(['keys', 'rotate', String(toRotate.id)]))
+    created.push({ token: rotated.stdout.trimEnd(), run: rotated })
+    const replacement = rotated.stdout.split('|')[0]!
+    await expectCode(0, world.run(['keys', 'rotations']))
+    await expectCode(0, world.run(['keys', 'note', replacement, 'rotated in the hygiene session']))
+    await expectCode(1, world.run(['keys', 'note', replacement, `pasted ${user.token}`]))
+    await expectCode(1, world.run(['keys', 'note', replacement, `pasted ${user.token}`, '--json']))
+    await expectCode(0, world.run(['keys', 'rotate', '--finish', replacement, '--force']))
     // Revoked elsewhere: the 401 path ends the session.
     await revoke(sandbox, Number(spare.split('|')[0]), user.token)
     await expectCode(2, world.run(['keys', 'list']))
@@ -98,7 +108,7 @@ describe.runIf(probe.available)('secret hygiene of autocalls-keys (real OS keych
   ]
 
   it('created tokens on their own run\'s standard output exactly once, and nowhere else on standard output', () => {
-    expect(created.length).toBe(process.platform === 'linux' ? 4 : 3)
+    expect(created.length).toBe(process.platform === 'linux' ? 5 : 4)
     for (const { token, run } of created) {
       expect(token).toMatch(/^\d+\|[A-Za-z0-9]{40,48}$/)
       expect(occurrences(run.stdout, token)).toBe(1)
@@ -134,9 +144,10 @@ describe.runIf(probe.available)('secret hygiene of autocalls-keys (real OS keych
     const stream = (sink: string[], onWrite?: (text: string) => void): OutStream => ({
       isTTY: false,
       color: false,
-      write: async (text) => {
+      write: (text) => {
         sink.push(text)
         onWrite?.(text)
+        return Promise.resolve()
       }
     })
     const io = (input: string): Io => ({
@@ -148,7 +159,7 @@ describe.runIf(probe.available)('secret hygiene of autocalls-keys (real OS keych
       env: world.env()
     })
     const open = async () => {
-      services = await createAppServices({ userDataDir: world.userDataDir, vault: world.vault, clipboard: { writeSecret: async () => {}, readText: async () => '', clear: () => {} }, events: { emit: () => {} }, openExternal: async () => {} })
+      services = await createAppServices({ userDataDir: world.userDataDir, vault: world.vault, clipboard: { writeSecret: () => Promise.resolve(), readText: () => Promise.resolve(''), clear: () => {} }, events: { emit: () => {} }, openExternal: () => Promise.resolve() })
       return services
     }
     expect(await runCli(['login', '--base-url', sandbox.baseUrl], io(other.token), { openServices: open })).toBe(0)

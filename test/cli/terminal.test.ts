@@ -95,6 +95,56 @@ describe.runIf(probe.available && process.platform === 'linux')('autocalls-keys 
     expect(sandbox.listKeysOf(user.token).map((k) => k.id)).not.toContain(key.id)
   })
 
+  it('a batch delete shows its progress on a terminal, on one line rewritten in place (and never on a pipe)', async () => {
+    world = await createWorld('tty-progress')
+    const user = newUser(sandbox, 'ttyprogress')
+    const keys = [1, 2, 3].map((n) => sandbox.seedKey(user.token, { name: `progress ${n}` }).key)
+    expect((await login(world, sandbox, user.token)).code).toBe(0)
+    const run = await runInTerminal(['keys', 'delete', ...keys.map((k) => String(k.id)), '--yes'], world.env())
+    expect(run.code, run.screen).toBe(0)
+    expect(run.screen).toContain('\rDeleting 3 keys: 0 done, 0 failed, 3 left')
+    expect(run.screen).toMatch(/\rDeleting 3 keys: 2 done, 0 failed, 1 left/)
+    // The line is blanked before the report, so the table starts on a clean line.
+    expect(run.screen).toMatch(/\r {40,}\r(?:\u001b\[[0-9;]*m)*ID/)
+    // Only a carriage return and spaces: with NO_COLOR the screen has no escape sequence at all.
+    const plainRun = await runInTerminal(['keys', 'delete', String(sandbox.seedKey(user.token, { name: 'no colour' }).key.id), '--yes'], world.env({ NO_COLOR: '1' }))
+    expect(plainRun.code, plainRun.screen).toBe(0)
+    expect(plainRun.screen).toContain('\rDeleting 1 key: 0 done, 0 failed, 1 left')
+    expect(plainRun.screen).not.toContain('\u001b')
+    const more = sandbox.seedKey(user.token, { name: 'on a pipe' }).key
+    const piped = await world.run(['keys', 'delete', String(more.id), '--yes'])
+    expect(piped.code).toBe(0)
+    expect(piped.stderr).not.toContain('Deleting')
+    expect(piped.stderr).not.toContain('\u001b')
+  })
+
+  it('a rotation’s token is framed like a new key’s, and says which key it replaces', async () => {
+    world = await createWorld('tty-rotate')
+    const user = newUser(sandbox, 'ttyrotate')
+    const old = sandbox.seedKey(user.token, { name: 'to replace' }).key
+    expect((await login(world, sandbox, user.token)).code).toBe(0)
+    const run = await runInTerminal(['keys', 'rotate', String(old.id)], world.env())
+    expect(run.code, run.screen).toBe(0)
+    const screen = plain(run.screen)
+    expect(screen).toMatch(new RegExp(`This token is shown once: copy it now and keep it somewhere safe\\. It cannot be shown again\\.\\nIt is the replacement of key #${old.id} “to replace”\\.\\n\\n {4}\\d+\\|[A-Za-z0-9]{40,48}\\n\\n`))
+    const shown = /\n {4}(\d+\|[A-Za-z0-9]+)\n/.exec(screen)![1]!
+    expect(occurrences(run.screen, shown)).toBe(1)
+    expect(screen).toContain(`Started rotating #${old.id} “to replace”`)
+  })
+
+  it('a note shows as a labelled block, its lines kept and its bidirectional controls made inert', async () => {
+    world = await createWorld('tty-note')
+    const user = newUser(sandbox, 'ttynote')
+    const key = sandbox.seedKey(user.token, { name: 'noted' }).key
+    expect((await login(world, sandbox, user.token)).code).toBe(0)
+    expect((await world.run(['keys', 'note', String(key.id), 'first line\nsecond \u202eline', '--review-by', '2020-02-29'])).code).toBe(0)
+    const run = await runInTerminal(['keys', 'note', String(key.id)], world.env())
+    expect(run.code, run.screen).toBe(0)
+    const screen = plain(run.screen)
+    expect(screen).toMatch(new RegExp(`Key +#${key.id} “noted”\\nAccount +${labelOf(sandbox, user).replace(/[.]/g, '\\.')}\\nReview by +2020-02-29 \\(due\\)\\nUpdated +\\S+\\n\\nfirst line\\nsecond \\\\u202eline\\n`))
+    expect(run.screen).not.toContain('\u202e')
+  })
+
   it('the own key is never deleted after a mere confirmation: it needs the flags even at a terminal', async () => {
     world = await createWorld('tty-own')
     const user = newUser(sandbox, 'ttyown')

@@ -46,6 +46,11 @@ describe('help and version', () => {
     const keys = await run(['keys', '--help'])
     expect(keys.code).toBe(0)
     expect(keys.stdout).toMatch(/list \[options\][\s\S]*create <name>[\s\S]*delete \[options\] <id\.\.\.>/)
+    expect(keys.stdout).toMatch(/note \[options\] <id> \[text\][\s\S]*rotate \[options\] <id>[\s\S]*rotations/)
+    const rotate = await run(['keys', 'rotate', '--help'])
+    for (const flag of ['--name <name>', '--finish', '--force', '--cancel', '--delete-replacement']) expect(rotate.stdout).toContain(flag)
+    const note = await run(['keys', 'note', '--help'])
+    for (const flag of ['--review-by <date>', '--clear']) expect(note.stdout).toContain(flag)
     const del = await run(['keys', 'delete', '--help'])
     expect(del.stdout).toContain('-y, --yes')
     expect(del.stdout).toContain('--including-own-key')
@@ -70,7 +75,10 @@ describe('usage errors: exit 1, a message on standard error, nothing on standard
     [['keys', 'delete'], "Missing required argument 'id'"],
     [['keys', 'list', '--state', 'ancient'], "argument 'ancient' is invalid. Allowed choices are in-use, stale, never-used, new"],
     [['use'], "Missing required argument 'account'"],
-    [['whoami', 'extra'], 'Too many arguments']
+    [['whoami', 'extra'], 'Too many arguments'],
+    [['keys', 'note'], "Missing required argument 'id'"],
+    [['keys', 'rotate'], "Missing required argument 'id'"],
+    [['keys', 'rotations', 'extra'], 'Too many arguments']
   ])('%j', async (args, message) => {
     const result = await run(args)
     expect(result.code, result.stderr).toBe(1)
@@ -81,6 +89,27 @@ describe('usage errors: exit 1, a message on standard error, nothing on standard
     const json = await run([...args, '--json'])
     expect(json.code).toBe(1)
     expect(lastJson(json)).toEqual({ version: 1, error: { kind: 'invalid_request', exitCode: 1, message: expect.stringContaining(message) } })
+  })
+
+  it.each([
+    [['keys', 'note', 'twelve', 'text'], '“twelve” is not a key id: ids are whole numbers, as `autocalls-keys keys list` shows them. Nothing was changed.'],
+    [['keys', 'note', '12', 'text', '--clear'], '--clear removes the note and its review date: give it no text and no --review-by. Nothing was changed.'],
+    [['keys', 'note', '12', '--clear', '--review-by', '2027-01-01'], '--clear removes the note'],
+    [['keys', 'rotate', '0'], '“0” is not a key id'],
+    [['keys', 'rotate', '12', '--finish', '--cancel'], 'Choose one of --finish and --cancel. Nothing was changed.'],
+    [['keys', 'rotate', '12', '--force'], '--force goes with --finish'],
+    [['keys', 'rotate', '12', '--cancel', '--force'], '--force goes with --finish'],
+    [['keys', 'rotate', '12', '--finish', '--delete-replacement'], '--delete-replacement goes with --cancel'],
+    [['keys', 'rotate', '12', '--finish', '--name', 'x'], '--name names the replacement when a rotation starts']
+  ])('%j: checked before any account or file is opened', async (args, message) => {
+    const result = await run(args)
+    expect(result.code, result.stderr).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toContain(`error: ${message}`)
+    const json = await run([...args, '--json'])
+    expect(lastJson(json)).toEqual({ version: 1, error: { kind: 'invalid_request', exitCode: 1, message: expect.stringContaining(message) } })
+    // Nothing was opened, so nothing was written: the state file does not exist.
+    await expect(readFile(join(userDataDir, 'autocalls-keys-state.json'))).rejects.toMatchObject({ code: 'ENOENT' })
   })
 
   it('no command, or a group without its subcommand: the help on standard error, exit 1', async () => {
@@ -102,7 +131,7 @@ describe('usage errors: exit 1, a message on standard error, nothing on standard
 })
 
 describe('how it is built and started', () => {
-  it('the bin is out/main/cli.js, a Node program with its shebang, runnable as is', async () => {
+  it('the bin is out/main/cli.js, a Node program with its shebang, runnable as is', () => {
     expect(packageJson.bin).toEqual({ 'autocalls-keys': 'out/main/cli.js' })
     expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true)
     // The desktop app's entry has no shebang (the banner is for the command line's chunk only).

@@ -25,32 +25,42 @@ export const run: CommandRun = async (ctx, { args }) => {
   } catch (error) {
     throw await withListHint(ctx, chosen.view.id, name, error)
   }
+  await writeToken(ctx, created, chosen.json, name)
+  const id = created.key ? `#${created.key.id} ` : ''
+  await ctx.say(`Created key ${id}“${inert(name)}” in ${ctx.err.bold(chosen.label)}.`)
+}
+
+/**
+ * Writes a new token to standard output, once, then wipes it from the pending-token store. If
+ * standard output fails, the token is lost: exit 6, as for a create whose answer was lost.
+ */
+export async function writeToken(ctx: CommandContext, created: CreatedKeyView, account: AccountJson, name: string, remedy = 'Delete that key and create a new one.'): Promise<void> {
+  const services = await ctx.services()
   try {
-    await ctx.io.stdout.write(tokenOutput(ctx, created, chosen.json))
+    await ctx.io.stdout.write(tokenOutput(ctx, created, account))
   } catch {
     // Like a lost answer, this create gave no usable token: the same exit code and remedy.
     throw new CliError(
       'create_outcome_unknown',
-      `Key ${created.key ? `#${created.key.id} ` : ''}“${inert(name)}” was created, but its token could not be written to standard output, so it is lost. Delete that key and create a new one.`,
+      `Key ${created.key ? `#${created.key.id} ` : ''}“${inert(name)}” was created, but its token could not be written to standard output, so it is lost. ${remedy}`,
       undefined,
       EXIT.createOutcomeUnknown
     )
   } finally {
     services.pending.wipe(created.pendingId)
   }
-  const id = created.key ? `#${created.key.id} ` : ''
-  await ctx.say(`Created key ${id}“${inert(name)}” in ${ctx.err.bold(chosen.label)}.`)
 }
 
 function tokenOutput(ctx: CommandContext, created: CreatedKeyView, account: AccountJson): string {
   if (ctx.json) {
     const key = created.key ? { id: created.key.id, name: created.key.name, createdAt: created.key.createdAt } : null
-    return jsonDocument({ account, key, token: created.token })
+    return jsonDocument({ account, key, ...(created.replaces ? { replaces: created.replaces } : {}), token: created.token })
   }
   if (!ctx.io.stdout.isTTY) return `${created.token}\n`
   const style = ctx.out
   return [
     style.warn(style.bold('This token is shown once: copy it now and keep it somewhere safe. It cannot be shown again.')),
+    ...(created.replaces ? [`It is the replacement of key #${created.replaces.id} “${inert(created.replaces.name)}”.`] : []),
     '',
     `    ${created.token}`,
     '',
@@ -62,7 +72,7 @@ function tokenOutput(ctx: CommandContext, created: CreatedKeyView, account: Acco
  * A create whose answer was lost may have made the key. The app's message says so; the command
  * line also refreshes the list and names the keys with that name, so the person can check.
  */
-async function withListHint(ctx: CommandContext, accountId: string, name: string, error: unknown): Promise<unknown> {
+export async function withListHint(ctx: CommandContext, accountId: string, name: string, error: unknown): Promise<unknown> {
   const failure = toCliFailure(error)
   if (failure.exitCode !== EXIT.createOutcomeUnknown) return error
   try {

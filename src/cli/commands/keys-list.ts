@@ -1,11 +1,12 @@
 /**
  * `autocalls-keys keys list`: a fresh list from the server (the cached one is never passed off
- * as current), filtered by state and name, newest first. The state comes from a classifier
- * passed in (`selectKeys`), today the stand-in in ../key-state.
+ * as current), filtered by state and name, newest first. States come from the app's own
+ * classifier (shared/key-hygiene) with the thresholds set in the app (the shared state file's
+ * preferences), so the command line and the window always agree on a key.
  */
 import type { KeyListItem } from '../../shared/domain'
+import { classifyKey, DEFAULT_HYGIENE_SETTINGS, type HygieneSettings, type KeyState } from '../../shared/key-hygiene'
 import type { CommandRun } from '../command-spec'
-import { keyState, type KeyState } from '../key-state'
 import { jsonDocument } from '../output/json'
 import { inert, renderTable, truncate } from '../output/table'
 import { ago, localDay } from '../output/time'
@@ -16,6 +17,9 @@ export interface KeySelection {
   state?: KeyState | undefined
   filter?: string | undefined
   nowMs: number
+  /** The app's thresholds (default: the app's defaults). */
+  settings?: Readonly<HygieneSettings>
+  /** Tests may pass their own; default: the app's `classifyKey` with `settings`. */
   classify?: KeyClassifier
 }
 
@@ -28,7 +32,8 @@ const newestFirst = (a: KeyListItem, b: KeyListItem) => (a.createdAt === b.creat
 
 /** The keys to show: classified once, then filtered (state, then name as the window does: trimmed, any case). */
 export function selectKeys(keys: readonly KeyListItem[], selection: KeySelection): SelectedKey[] {
-  const classify = selection.classify ?? ((key, nowMs) => keyState(key, nowMs))
+  const settings = selection.settings ?? DEFAULT_HYGIENE_SETTINGS
+  const classify = selection.classify ?? ((key, nowMs) => classifyKey(key, nowMs, settings).state)
   const needle = (selection.filter ?? '').trim().toLowerCase()
   const out: SelectedKey[] = []
   for (const key of [...keys].sort(newestFirst)) {
@@ -46,13 +51,14 @@ const NAME_COLUMNS_ON_TERMINAL = 60
 
 export const run: CommandRun = async (ctx, { options }) => {
   const chosen = await ctx.chosenAccount()
-  const { keys } = await ctx.services()
+  const { keys, state } = await ctx.services()
   const list = await keys.list(chosen.view.id)
   const nowMs = ctx.now()
   const selected = selectKeys(list.keys, {
     state: options['state'] as KeyState | undefined,
     filter: options['filter'] as string | undefined,
-    nowMs
+    nowMs,
+    settings: state.state.preferences
   })
   if (ctx.json) {
     await ctx.io.stdout.write(

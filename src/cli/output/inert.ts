@@ -10,3 +10,9 @@ const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t'
 /** The text with every control character shown as an escape (`\n`, `\u202e`). */
 export const inert = (text: string): string =>
   text.replace(UNSAFE, (char) => NAMED[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+
+// The same, but new lines and tabs are kept: a person's own multi-line text (a key's note).
+const UNSAFE_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+/** Like `inert`, keeping line feeds and tabs as they are. */
+export const inertText = (text: string): string => text.replace(UNSAFE_IN_TEXT, (char) => inert(char))

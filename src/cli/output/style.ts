@@ -1,10 +1,11 @@
 /** ANSI styles, applied only when the stream wants colour (a terminal without NO_COLOR). */
+// Function-valued fields, not methods: a style is handed around on its own (`renderTable(…, style.bold)`).
 export interface Style {
-  bold(text: string): string
-  dim(text: string): string
-  warn(text: string): string
-  error(text: string): string
-  ok(text: string): string
+  readonly bold: (text: string) => string
+  readonly dim: (text: string) => string
+  readonly warn: (text: string) => string
+  readonly error: (text: string) => string
+  readonly ok: (text: string) => string
 }
 
 const wrap = (open: number, close: number) => (text: string) => `\u001b[${open}m${text}\u001b[${close}m`

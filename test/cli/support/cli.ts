@@ -4,7 +4,7 @@
  * name used by no one else. Every run is recorded, so a file can scan all that the command line
  * ever printed for secrets.
  */
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -32,6 +32,8 @@ export interface RunOptions {
   timeoutMs?: number
   /** Closes the read end of standard output at once, as `| head -0` or `| true` would. */
   closeStdout?: boolean
+  /** Gets the child process as soon as it runs (to send it a signal, as Ctrl+C would). */
+  onSpawn?: (child: ChildProcess) => void
 }
 
 export interface CliWorld {
@@ -68,10 +70,10 @@ export async function createWorld(label: string): Promise<CliWorld> {
       runs.push(result)
       return result
     },
-    async json(args, options) {
+    async json<T>(args: readonly string[], options?: RunOptions) {
       const run = await world.run(args, options)
       try {
-        return { run, body: JSON.parse(run.stdout) }
+        return { run, body: JSON.parse(run.stdout) as T }
       } catch {
         throw new Error(`autocalls-keys ${args.join(' ')} (exit ${run.code}) printed no JSON document:\n${run.stdout}\n--- stderr ---\n${run.stderr}`)
       }
@@ -118,6 +120,7 @@ export function runCli(args: readonly string[], options: RunOptions & { env: Nod
     })
     child.stdin.on('error', () => undefined) // a command that never reads its input
     child.stdin.end(options.input ?? '')
+    options.onSpawn?.(child)
   })
 }
 
