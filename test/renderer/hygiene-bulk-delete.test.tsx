@@ -55,7 +55,7 @@ describe('bulk delete: asking', () => {
     expect(remove.disabled).toBe(false)
     await user.click(remove)
     await within(dialog).findByRole('heading', { name: 'Bulk delete finished' })
-    const [[request]] = fake.calls('keys.bulkDelete')
+    const [request] = fake.calls('keys.bulkDelete')[0]!
     expect(request).toMatchObject({ accountId: ADA.id, includeOwnKey: false })
     expect([...request!.ids].sort((a, b) => a - b)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])
     expect(typeof request!.batchId).toBe('string')
