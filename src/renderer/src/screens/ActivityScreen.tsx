@@ -147,7 +147,7 @@ export default function ActivityScreen() {
           </p>
         )}
         <div className="activity-scroll">
-          {log && entries.length === 0 ? (
+          {log === null ? null : entries.length === 0 ? (
             <p className="list-placeholder">{accountId || action ? 'No entries match these filters.' : 'Nothing recorded yet.'}</p>
           ) : (
             <table className="activity-table" aria-label="Activity entries">
