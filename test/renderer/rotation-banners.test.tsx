@@ -40,11 +40,17 @@ describe('pacing', () => {
       render(<PacingBanner pacing={pacing()} />)
       const banner = screen.getByRole('timer', { name: 'Pacing' })
       expect(banner.textContent).toBe("Pausing 23 s to stay within the server's limit (4 of 60 left)")
-      act(() => vi.advanceTimersByTime(1_000))
+      act(() => {
+        vi.advanceTimersByTime(1_000)
+      })
       expect(banner.textContent).toBe("Pausing 22 s to stay within the server's limit (4 of 60 left)")
-      act(() => vi.advanceTimersByTime(21_000))
+      act(() => {
+        vi.advanceTimersByTime(21_000)
+      })
       expect(banner.textContent).toBe("Pausing 1 s to stay within the server's limit (4 of 60 left)")
-      act(() => vi.advanceTimersByTime(1_000))
+      act(() => {
+        vi.advanceTimersByTime(1_000)
+      })
       expect(banner.textContent).toBe('Resuming background requests (4 of 60 left)…')
       // The countdown stopped its timer at the end.
       expect(vi.getTimerCount()).toBe(0)
