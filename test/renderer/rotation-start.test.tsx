@@ -106,16 +106,23 @@ describe('the Rotate dialog', () => {
     expect(fake.callCount('rotation.start')).toBe(1)
   })
 
-  it('after a lost answer: no retry, the list is refreshed, and the person is told to look for the key', async () => {
+  it('after a lost answer: no retry, the list is refreshed, and main’s words say which key to look for', async () => {
     const fake = createFakeApi({ accounts: [{ account: ADA, keys: [OLD] }] })
-    fake.failNext('rotation.start', { kind: 'create_outcome_unknown', message: 'The server did not answer; the key may have been created.' })
+    const message =
+      'The server did not confirm the replacement of “Production CRM” (timeout), so no rotation was opened. The replacement may have been created anyway, so do not simply try again: check the refreshed list for a new key named “Production CRM” besides #12.'
+    fake.failNext('rotation.start', { kind: 'create_outcome_unknown', message })
     const { user, dialog } = await openRotate(fake)
     const listsBefore = fake.callCount('keys.list')
     await user.click(within(dialog).getByRole('button', { name: 'Create replacement' }))
     const alert = await within(dialog).findByRole('alert')
-    expect(alert.textContent).toBe('The server did not answer; the key may have been created. No rotation was opened. Look for “Production CRM” in the list before trying again.')
+    expect(alert.textContent).toBe(message)
     await waitFor(() => expect(fake.callCount('keys.list')).toBe(listsBefore + 1))
+    // No second try from this dialog (Enter included): the person looks at the list first.
+    expect(within(dialog).queryByRole('button', { name: 'Create replacement' })).toBeNull()
+    await user.type(nameField(dialog), '{Enter}')
     expect(fake.callCount('rotation.start')).toBe(1)
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }))
+    expect(screen.queryByRole('dialog', { name: 'Rotate key' })).toBeNull()
   })
 
   it('for the app’s own key, points to “Replace this app’s key…” instead of creating anything', async () => {
