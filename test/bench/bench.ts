@@ -26,8 +26,8 @@ import { benchConnections, benchServiceRoundTrips, type ActionCount } from './ro
 import { benchUiRoundTrips, type WindowRoundTrips } from './ui-round-trips'
 import { benchAccountSwitch, benchAccountsHeap, benchQuickFilter } from './browser-accounts'
 import { benchBulkDelete, benchPacing } from './batches'
-import { ROUND_TRIP_MS } from './lib/latency'
-import { benchListTransfer, benchRefreshAll, benchServiceLatency } from './latency-services'
+import { requestKind, ROUND_TRIP_MS } from './lib/latency'
+import { benchListTransfer, benchRefreshAll, benchServiceLatency, controlRoundTrips } from './latency-services'
 import { benchWindowLatency, type LatencySample } from './latency-window'
 import { benchCsvExport, benchHygieneIndex, benchListCost } from './main-cost'
 import { CLI_BUDGETS, measureCliStartup } from '../cli/bench/cli-startup'
@@ -249,6 +249,10 @@ async function benchRoundTrips(figures: Figures, sandbox: SandboxServer, hosts: 
   )
 
   log(`round trips per action through the services, ${ROUND_TRIP_MS} ms latency per request`)
+  const control = await controlRoundTrips(sandbox, ROUND_TRIP_MS)
+  if (control.sequential !== 2 || control.together !== 1) {
+    throw new Error(`round trips: the counter is blind (control: two requests in a row counted ${control.sequential}, two together ${control.together})`)
+  }
   const waits = await benchServiceLatency(sandbox, 10, ROUND_TRIP_MS)
   const rtRows: Array<[keyof typeof waits, BudgetId, string]> = [
     ['startup', 'roundtrips.startup', 'start-up with a stored credential → fresh list'],
@@ -267,7 +271,7 @@ async function benchRoundTrips(figures: Figures, sandbox: SandboxServer, hosts: 
   figures.notes.push(
     `Round trips = sequential waits: the longest chain of requests in which each was sent after the previous one's answer came back, over the action's span, counted on the sandbox's log with ${ROUND_TRIP_MS} ms latency on every request (the sandbox waits before handling each one). Requests per action at that latency: ${rtRows
       .map(([key]) => `${waits[key].action}: ${requestList(waits[key])}`)
-      .join('; ')}.`
+      .join('; ')}. Control: two requests in a row count 2, the same two sent together 1.`
   )
   return { services, window: inWindow, connections, waits, refreshAll }
 }
@@ -349,7 +353,8 @@ async function benchLatency(figures: Figures, ctx: BrowserBenchContext, hosts: S
     const transfer = median(await benchListTransfer(ctx.sandbox, keys, options.runs))
     const win = await benchWindowLatency(ctx, keys, runs, ROUND_TRIP_MS)
     const n = keys.toLocaleString('en-US')
-    const rts = (samples: LatencySample[]) => `round trips ${[...new Set(samples.map((x) => x.roundTrips))].join('/')}; requests waited for: ${[...new Set(samples.map((x) => x.requests.join(' + ') || 'none'))].join(' | ')}`
+    const rts = (samples: LatencySample[]) =>
+      `round trips ${[...new Set(samples.map((x) => x.roundTrips))].join('/')}; requests: ${[...new Set(samples.map((x) => x.requests.map(requestKind).join(' + ') || 'none'))].join(' | ')}`
     const listBudget = (id: BudgetId): number => Math.round((BUDGETS[id].value + transfer) * 10) / 10
     figures.add(`latency.create.${keys}`, `Latency: Create click → token visible, ${n} keys`, 'ms', win.create.map((x) => x.ms), false, `latency.create.${keys}`, rts(win.create))
     figures.add(`latency.delete.${keys}`, `Latency: confirm Delete → row gone, ${n} keys`, 'ms', win.delete.map((x) => x.ms), false, `latency.delete.${keys}`, rts(win.delete))

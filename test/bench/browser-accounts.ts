@@ -12,6 +12,7 @@ import { startPreviewServer } from '../../src/preview/server/preview-server'
 import { switcher, waitUntil } from '../e2e/support/ui'
 import { jsHeapAfterGc, loadApp, openPreviewWithKeys, type BrowserBenchContext, type OpenPreview } from './browser-bench'
 import { prepareAccountsUserData } from './lib/fixtures'
+import { settleSandboxes } from './lib/latency'
 
 const TABLE = '[role="table"][aria-label="API keys"]'
 
@@ -68,8 +69,8 @@ export async function benchAccountSwitch(ctx: BrowserBenchContext, keys: number,
       for (let i = 0; i < switches + 2; i++) {
         const target = open.accounts[(i + 1) % 2] as { email: string; name: string }
         const ms = await clickToPaint(page, shown(target.email), () => switcher(page).account(target.name).click())
-        // Let the background refresh of the account shown end before the next switch.
-        await page.waitForTimeout(150)
+        // The background refresh of the account shown ends before the next switch.
+        await settleSandboxes([ctx.sandbox], 100)
         if (i >= 2) samples.push(ms)
       }
       return samples
@@ -93,7 +94,7 @@ export async function benchAccountsHeap(ctx: BrowserBenchContext, count: number,
           await switcher(page).account(account.name).click()
           await waitUntil(() => page.locator(`main[aria-label="API keys of ${account.email}"]`).count(), (n) => n === 1, `${account.email} shown`)
         }
-        await page.waitForTimeout(500)
+        await settleSandboxes([ctx.sandbox], 300)
         if (run > 0) samples.push(await jsHeapAfterGc(page))
       } finally {
         await page.close()

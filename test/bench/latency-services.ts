@@ -182,3 +182,26 @@ export async function benchListTransfer(sandbox: SandboxServer, keys: number, ru
     await prepared.cleanup()
   }
 }
+
+/**
+ * The round-trip count's control: the same two requests sent one after the other, then
+ * together, straight to the sandbox. The counter must say 2, then 1, or it is blind.
+ */
+export async function controlRoundTrips(sandbox: SandboxServer, latencyMs: number): Promise<{ sequential: number; together: number }> {
+  const account = newAccount(sandbox, 1)
+  const get = async (path: string): Promise<void> => {
+    const response = await fetch(`${sandbox.baseUrl}${path}`, { headers: { Accept: 'application/json', Authorization: `Bearer ${account.token}` } })
+    await response.arrayBuffer()
+    if (!response.ok) throw new Error(`control: HTTP ${response.status}`)
+  }
+  return withLatency([sandbox], latencyMs, async () => {
+    const sequential = await timed([sandbox], latencyMs, 'sequential', async () => {
+      await get('/user/me')
+      await get('/user/api-keys')
+    })
+    const together = await timed([sandbox], latencyMs, 'together', async () => {
+      await Promise.all([get('/user/me'), get('/user/api-keys')])
+    })
+    return { sequential: sequential.roundTrips, together: together.roundTrips }
+  })
+}

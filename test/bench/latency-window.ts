@@ -20,9 +20,9 @@ import type { Page } from 'playwright-core'
 import { startPreviewServer } from '../../src/preview/server/preview-server'
 import { MemorySecretStore } from '../support/memory-secret-store'
 import { copyOnceDialog, deleteDialog, mainScreen, newKeyDialog, signInScreen } from '../e2e/support/ui'
-import { openPreviewWithKeys, waitForRefreshDone, type BrowserBenchContext } from './browser-bench'
-import { newAccount } from './lib/fixtures'
-import { injectLatency, roundTrips } from './lib/latency'
+import { waitForRefreshDone, type BrowserBenchContext } from './browser-bench'
+import { newAccount, prepareSignedInUserData } from './lib/fixtures'
+import { injectLatency, roundTrips, settleSandboxes } from './lib/latency'
 
 const TABLE = '[role="table"][aria-label="API keys"]'
 
@@ -76,22 +76,7 @@ async function readMark(page: Page, startFrom: 'click' | 'initial-state'): Promi
   })()`)) as LatMark
 }
 
-/** Waits until the sandbox has answered everything and seen nothing new for 400 ms. */
-async function settle(ctx: BrowserBenchContext): Promise<void> {
-  let seen = -1
-  let quietSince = Date.now()
-  const deadline = Date.now() + 15_000
-  for (;;) {
-    const now = ctx.sandbox.requests.length
-    const pending = ctx.sandbox.requests.some((r) => r.status === null && r.fault !== 'drop')
-    if (now !== seen || pending) {
-      seen = now
-      quietSince = Date.now()
-    } else if (Date.now() - quietSince >= 400) return
-    if (Date.now() > deadline) throw new Error('the app kept sending requests for 15 s')
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
+const settle = (ctx: BrowserBenchContext): Promise<void> => settleSandboxes([ctx.sandbox], 400)
 
 export interface LatencySample {
   ms: number
@@ -118,13 +103,16 @@ export interface WindowLatency {
 /** Each action `runs` times (after one warm-up) with `keys` keys, at `latencyMs` per request. */
 export async function benchWindowLatency(ctx: BrowserBenchContext, keys: number, runs: number, latencyMs: number): Promise<WindowLatency> {
   const result: WindowLatency = { keys, startup: [], create: [], delete: [], signIn: [] }
-  const open = await openPreviewWithKeys(ctx, keys)
+  const prepared = await prepareSignedInUserData(ctx.sandbox, keys)
   try {
     for (let run = 0; run <= runs; run++) {
       const keep = run > 0
       // A key the cache does not have: newest, so the top row once the fresh list is painted.
       const marker = `Fresh on server ${run}`
-      ctx.sandbox.seedKey(open.prepared.account.token, { name: marker, createdAt: Date.now() + 1000 })
+      ctx.sandbox.seedKey(prepared.account.token, { name: marker, createdAt: Date.now() + 1000 })
+      // A start-up: main's services start afresh on the folder and keychain the last run left.
+      const preview = await startPreviewServer({ userDataDir: prepared.userDataDir, rendererDir: ctx.rendererDir, vault: prepared.vault, recordTraffic: false })
+      const open = { preview, prepared, close: () => preview.close() }
       const page = await ctx.browser.context.newPage()
       const remove = injectLatency([ctx.sandbox], latencyMs)
       try {
@@ -162,6 +150,7 @@ export async function benchWindowLatency(ctx: BrowserBenchContext, keys: number,
       } finally {
         remove()
         await page.close()
+        await preview.close()
       }
 
       const signIn = await signInOnce(ctx, keys, latencyMs)
@@ -169,7 +158,7 @@ export async function benchWindowLatency(ctx: BrowserBenchContext, keys: number,
     }
     return result
   } finally {
-    await open.close()
+    await prepared.cleanup()
   }
 }
 

@@ -57,3 +57,23 @@ export function requestsSince(sandboxes: readonly SandboxServer[], marks: readon
 }
 
 export const marksOf = (sandboxes: readonly SandboxServer[]): number[] => sandboxes.map((s) => s.requests.length)
+
+/** Waits until each sandbox has answered everything it received and seen nothing new for `quietMs`. */
+export async function settleSandboxes(sandboxes: readonly SandboxServer[], quietMs = 300, timeoutMs = 15_000): Promise<void> {
+  let seen = -1
+  let quietSince = Date.now()
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const now = sandboxes.reduce((n, s) => n + s.requests.length, 0)
+    const pending = sandboxes.some((s) => s.requests.some((r) => r.status === null && r.fault !== 'drop' && r.fault !== 'hang'))
+    if (now !== seen || pending) {
+      seen = now
+      quietSince = Date.now()
+    } else if (Date.now() - quietSince >= quietMs) return
+    if (Date.now() > deadline) throw new Error(`the app kept sending requests for ${timeoutMs / 1000} s`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/** "DELETE /user/api-keys/41150" → "DELETE /user/api-keys/{id}", so notes list each kind once. */
+export const requestKind = (request: string): string => request.replace(/\/\d+(?=\/|$)/g, '/{id}')
