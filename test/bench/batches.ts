@@ -21,7 +21,7 @@ const pacedServices = (userDataDir: string, vault: SecretStore, windowMs?: numbe
     vault,
     clipboard: nullClipboard,
     events: nullEvents,
-    openExternal: async () => undefined,
+    openExternal: () => Promise.resolve(),
     ...(windowMs ? { pacing: { windowMs } } : {})
   })
 

@@ -39,7 +39,7 @@ async function clickToPaint(page: Page, predicate: string, click: () => Promise<
     const s = (window as unknown as { __ui?: { paintedAt: number | null } }).__ui
     return s !== undefined && s.paintedAt !== null
   }, undefined, { timeout: 10_000 })
-  return (await page.evaluate('window.__ui.paintedAt - window.__ui.clickAt')) as number
+  return page.evaluate<number>('window.__ui.paintedAt - window.__ui.clickAt')
 }
 
 async function openAccounts(ctx: BrowserBenchContext, count: number, keys: number): Promise<OpenPreview & { accounts: Array<{ email: string; name: string }> }> {
@@ -118,7 +118,7 @@ export async function benchQuickFilter(ctx: BrowserBenchContext, keys: number, r
       const group = page.getByRole('radiogroup', { name: 'Quick filters', exact: true })
       if ((await group.count()) === 0) return null
       const radios = group.getByRole('radio')
-      const names = (await radios.evaluateAll((els) => els.map((el) => (el.getAttribute('aria-label') ?? el.textContent ?? '').trim()))) as string[]
+      const names = await radios.evaluateAll((els) => els.map((el) => (el.getAttribute('aria-label') ?? el.textContent ?? '').trim()))
       const samples: number[] = []
       let shownCount = keys
       for (let round = 0; round <= rounds; round++) {

@@ -65,7 +65,7 @@ async function readMark(page: Page, startFrom: 'click' | 'initial-state'): Promi
     const s = (window as unknown as { __lat?: { paintedAt: number | null } }).__lat
     return s !== undefined && s.paintedAt !== null
   }, undefined, { timeout: 20_000 })
-  return (await page.evaluate(`(() => {
+  return page.evaluate<LatMark>(`(() => {
     const s = window.__lat
     let startAt = s.clickAt
     if (${JSON.stringify(startFrom)} === 'initial-state') {
@@ -73,7 +73,7 @@ async function readMark(page: Page, startFrom: 'click' | 'initial-state'): Promi
       startAt = r ? r.startTime : null
     }
     return { startAt, paintedAt: s.paintedAt, timeOrigin: performance.timeOrigin }
-  })()`)) as LatMark
+  })()`)
 }
 
 const settle = (ctx: BrowserBenchContext): Promise<void> => settleSandboxes([ctx.sandbox], 400)

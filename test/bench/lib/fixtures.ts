@@ -18,8 +18,8 @@ import { MemorySecretStore } from '../../support/memory-secret-store'
 process.env['AUTOCALLS_KEYS_QUIET'] ??= '1'
 
 export const nullClipboard: ClipboardPort = {
-  writeSecret: async () => undefined,
-  readText: async () => '',
+  writeSecret: () => Promise.resolve(),
+  readText: () => Promise.resolve(''),
   clear: () => undefined
 }
 export const nullEvents: EventSink = { emit: () => undefined }
@@ -75,7 +75,7 @@ export function openServices(userDataDir: string, vault: SecretStore): Promise<A
     vault,
     clipboard: nullClipboard,
     events: nullEvents,
-    openExternal: async () => undefined
+    openExternal: () => Promise.resolve()
   })
 }
 
