@@ -391,6 +391,15 @@ async function benchLatency(figures: Figures, ctx: BrowserBenchContext, hosts: S
       const budget = Math.round((BUDGETS['refreshall.10000'].value + 10 * transfer) * 10) / 10
       figures.add('refreshall.10000', 'Latency: "Refresh all" → every account fresh, 10 accounts × 10,000 keys', 'ms', all.map((x) => x.all.ms), false, 'refreshall.10000', `${note} Budget 1 round trip + 10 × one list's transfer and parse (${transfer.toFixed(1)} ms) + 100 ms.`, budget)
     }
+    figures.add(
+      `refreshall.inflight.${keys}`,
+      `Latency: "Refresh all", most requests in flight on one host, 10 accounts × ${n} keys`,
+      'requests',
+      [Math.max(...all.map((x) => x.maxInFlightPerHost))],
+      false,
+      'refreshall.inflight',
+      'On a restarted app each account verifies its credential alongside its list: two requests per account in flight.'
+    )
     figures.add(`refreshall.rt.${keys}`, `Latency: "Refresh all" round trips (worst), 10 accounts × ${n} keys`, 'round trips', [Math.max(...all.map((x) => x.all.roundTrips))], false, 'roundtrips.refreshall')
     details[`window${keys}`] = win
     details[`refreshAll${keys}`] = all

@@ -133,6 +133,11 @@ export const BUDGETS = {
   'latency.rt.startup': { op: '<=', value: 1, why: 'Issue 14: start-up waits for one round trip before the fresh list (worst sample).' },
   'latency.rt.signin': { op: '<=', value: 1, why: 'Issue 14: sign-in waits for one round trip before the list (worst sample).' },
   'requests.signin.window': { op: '<=', value: 2, why: 'Sign-in from the window: /user/me and the list, sent together; the window must not ask for the list a second time.' },
+  'refreshall.inflight': {
+    op: '<=',
+    value: 4,
+    why: 'Issue 9: "Refresh all" fetches the lists in parallel with at most 4 requests in flight (per host, as accounts-service.ts says), verifications sent alongside the lists included. Counted on each sandbox\'s log (a lower bound).'
+  },
   'refreshall.ratio.10': {
     op: '<=',
     value: 1.5,

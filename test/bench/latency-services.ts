@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import type { SandboxServer } from '../../src/sandbox/index'
 import { MemorySecretStore } from '../support/memory-secret-store'
 import { newAccount, openServices, prepareAccountsUserData, prepareSignedInUserData, unwrap } from './lib/fixtures'
-import { marksOf, requestsSince, roundTrips, withLatency } from './lib/latency'
+import { marksOf, maxInFlight, requestsSince, roundTrips, withLatency } from './lib/latency'
 
 export interface TimedAction {
   action: string
@@ -114,6 +114,8 @@ export interface RefreshAllSample {
   listRequests: number
   accounts: number
   hosts: number
+  /** The most requests in flight at once on one host during "Refresh all". */
+  maxInFlightPerHost: number
 }
 
 /**
@@ -131,6 +133,8 @@ export async function benchRefreshAll(sandboxes: readonly SandboxServer[], accou
         const { handlers } = services
         const sample = await withLatency(sandboxes, latencyMs, async () => {
           let listRequests = 0
+          const marks = marksOf(sandboxes)
+          const from = Date.now()
           const all = await timed(sandboxes, latencyMs, 'Refresh all → every account fresh', async () => {
             const outcomes = unwrap(await handlers['accounts:refresh-all'](undefined), 'accounts:refresh-all')
             const failed = outcomes.filter((o) => !o.ok)
@@ -139,13 +143,15 @@ export async function benchRefreshAll(sandboxes: readonly SandboxServer[], accou
             }
           })
           listRequests = all.requests.filter((r) => r === 'GET /user/api-keys').length
+          const to = Date.now()
+          const maxInFlightPerHost = Math.max(...sandboxes.map((sandbox, i) => maxInFlight(sandbox.requests.slice(marks[i]), from, to, latencyMs)))
           const first = unwrap(await handlers['accounts:list'](undefined), 'accounts:list')[0]
           if (!first) throw new Error('refresh all: no account')
           const oneList = await timed(sandboxes, latencyMs, 'one list', async () => {
             const list = unwrap(await handlers['keys:list']({ accountId: first.id }), 'keys:list')
             if (list.keys.length !== keys) throw new Error(`one list: ${list.keys.length} keys`)
           })
-          return { all, oneList, listRequests, accounts, hosts: sandboxes.length }
+          return { all, oneList, listRequests, accounts, hosts: sandboxes.length, maxInFlightPerHost }
         })
         samples.push(sample)
       } finally {

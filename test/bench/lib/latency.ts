@@ -51,6 +51,17 @@ export function roundTrips(records: ReadonlyArray<Readonly<RequestRecord>>, from
   return longest
 }
 
+/**
+ * The most requests one sandbox had in flight at once over the span: each request is in flight
+ * at least from its arrival until the latency has passed (a lower bound of the real figure).
+ */
+export function maxInFlight(records: ReadonlyArray<Readonly<RequestRecord>>, fromMs: number, toMs: number, latencyMs: number): number {
+  const inSpan = records.filter((r) => r.at >= fromMs && r.at <= toMs)
+  let most = 0
+  for (const r of inSpan) most = Math.max(most, inSpan.filter((o) => o.at <= r.at && r.at < o.at + latencyMs).length)
+  return most
+}
+
 /** The requests of each sandbox logged since the marks (index per sandbox) as "METHOD /path". */
 export function requestsSince(sandboxes: readonly SandboxServer[], marks: readonly number[]): RequestRecord[] {
   return sandboxes.flatMap((sandbox, i) => sandbox.requests.slice(marks[i] ?? 0) as RequestRecord[])
