@@ -122,13 +122,13 @@ export async function loadApp(ctx: BrowserBenchContext, open: OpenPreview): Prom
   await page
     .waitForFunction(() => performance.getEntriesByName('first-contentful-paint', 'paint').length > 0, undefined, { timeout: 2_000 })
     .catch(() => undefined)
-  const sample = (await page.evaluate(READ_LOAD)) as LoadSample
+  const sample = await page.evaluate<LoadSample>(READ_LOAD)
   await waitForRefreshDone(ctx, page, listsBefore)
   return { page, sample }
 }
 
 export async function waitForRefreshDone(ctx: BrowserBenchContext, page: Page, listsBefore: number): Promise<void> {
-  await waitUntil(async () => listCalls(ctx.sandbox), (n) => n > listsBefore, 'the background list refresh', 15_000)
+  await waitUntil(() => Promise.resolve(listCalls(ctx.sandbox)), (n) => n > listsBefore, 'the background list refresh', 15_000)
   await waitUntil(() => mainScreen(page).refresh.isEnabled(), Boolean, 'the Refresh button to be enabled again', 15_000)
 }
 
@@ -200,7 +200,7 @@ export async function benchFilter(page: Page, keystrokes: readonly string[] = FI
     // Let any later commit of the same keystroke land, like a person's ~150 ms between keys.
     await page.waitForTimeout(120)
   }
-  const samples = (await page.evaluate(READ_KEYSTROKES)) as KeystrokeSample[]
+  const samples = await page.evaluate<KeystrokeSample[]>(READ_KEYSTROKES)
   if (samples.length !== keystrokes.length) throw new Error(`filter: ${keystrokes.length} keys pressed, ${samples.length} seen`)
   await filter.fill('')
   return samples
@@ -252,9 +252,9 @@ export async function benchDomRows(ctx: BrowserBenchContext, keys: number): Prom
   const open = await openPreviewWithKeys(ctx, keys)
   try {
     const { page, sample } = await loadApp(ctx, open)
-    const rows = (await page.evaluate(
+    const rows = await page.evaluate<number>(
       `document.querySelectorAll('[role="table"][aria-label="API keys"] [role="row"]:not([aria-rowindex="1"])').length`
-    )) as number
+    )
     await page.close()
     return { rows, total: sample.rows }
   } finally {

@@ -109,7 +109,7 @@ export async function rendererIsMinified(): Promise<boolean> {
 async function resolveRendererBuild(rendererConfig: ViteConfig, root: string, build: Record<string, unknown>): Promise<ViteConfig> {
   const { RendererConfigFactory } = await import('electron-vite')
   const config = { ...rendererConfig, build: { ...((rendererConfig['build'] as object | undefined) ?? {}), ...build } }
-  const factory = new RendererConfigFactory(config as never, { mode: 'production', configFile: false, logLevel: 'silent' } as never, { root })
+  const factory = new RendererConfigFactory(config, { mode: 'production', configFile: false, logLevel: 'silent' }, { root })
   return (await factory.build(false)) as ViteConfig
 }
 

@@ -30,7 +30,7 @@ async function main() {
 
   if (mode === '--control') {
     require('keytar')
-    const started = await services.handlers['session:start-sandbox'](undefined)
+    const started = await services.handlers['accounts:add-sandbox'](undefined)
     if (!started.ok) throw new Error(`control: the sandbox did not start: ${started.error.message}`)
   }
 

@@ -56,7 +56,7 @@ export interface ServicesBuild {
 export async function buildServicesBundle(): Promise<ServicesBuild> {
   const { loadConfigFromFile, MainConfigFactory } = await import('electron-vite')
   const loaded = await loadConfigFromFile({ command: 'build', mode: 'production' }, join(REPO_ROOT, 'electron.vite.config.ts'), REPO_ROOT, 'silent', true)
-  const main = ((loaded.config as { main?: Record<string, unknown> }).main ?? {}) as Record<string, unknown>
+  const main = (loaded.config as { main?: Record<string, unknown> }).main ?? {}
   const outDir = await mkdtemp(join(tmpdir(), 'autocalls-bench-main-'))
   const build = {
     ...((main['build'] as object | undefined) ?? {}),
@@ -64,7 +64,7 @@ export async function buildServicesBundle(): Promise<ServicesBuild> {
     emptyOutDir: true,
     rolldownOptions: { input: { 'app-services': join(REPO_ROOT, 'src/main/app-services.ts') } }
   }
-  const factory = new MainConfigFactory({ ...main, build } as never, { mode: 'production', configFile: false, logLevel: 'silent' } as never, {
+  const factory = new MainConfigFactory({ ...main, build }, { mode: 'production', configFile: false, logLevel: 'silent' }, {
     root: REPO_ROOT
   })
   const config = (await factory.build(false)) as Record<string, unknown>

@@ -59,9 +59,25 @@ if (build) {
 
 const quick = passOn.includes('--quick')
 console.error(`bench: running the ${quick ? 'quick (deterministic) ' : ''}benchmarks…`)
-const result = spawnSync(...toolCommand(root, 'tsx', [join(root, 'test/bench/bench.ts'), ...passOn]), {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, AUTOCALLS_KEYS_QUIET: '1' }
-})
+const [command, commandArgs] = toolCommand(root, 'tsx', [join(root, 'test/bench/bench.ts'), ...passOn])
+const env = { ...process.env, AUTOCALLS_KEYS_QUIET: '1' }
+let result
+if (!quick && process.platform === 'linux' && !process.env.AUTOCALLS_KEYS_TEST_KEYRING) {
+  // The command line's figures (issue 13) run the real CLI on the OS keychain: give them a
+  // private D-Bus session with a throwaway unlocked GNOME Keyring, as test/run-tests.mjs does, so
+  // the person's own keyring is never touched. The app's figures use an in-memory store.
+  const script = [
+    'export XDG_DATA_HOME="$(mktemp -d)"',
+    'eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null',
+    'export GNOME_KEYRING_CONTROL',
+    'exec "$@"'
+  ].join('\n')
+  result = spawnSync('dbus-run-session', ['--', 'bash', '-c', script, 'run-bench', command, ...commandArgs], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...env, AUTOCALLS_KEYS_TEST_KEYRING: 'gnome-keyring (private D-Bus session)' }
+  })
+} else {
+  result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', env })
+}
 process.exit(result.status ?? 2)

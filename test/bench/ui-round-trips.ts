@@ -59,7 +59,7 @@ export async function benchUiRoundTrips(ctx: BrowserBenchContext): Promise<Windo
       const lists = ctx.sandbox.requests.filter((r) => r.path === '/user/api-keys' && r.method === 'GET').length
       await screen.refresh.click()
       await waitUntil(
-        async () => ctx.sandbox.requests.filter((r) => r.path === '/user/api-keys' && r.method === 'GET' && r.status !== null).length,
+        () => Promise.resolve(ctx.sandbox.requests.filter((r) => r.path === '/user/api-keys' && r.method === 'GET' && r.status !== null).length),
         (n) => n > lists,
         'the refresh request'
       )

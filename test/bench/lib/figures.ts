@@ -1,5 +1,5 @@
 /** One row of the results table: a measured figure, its samples and its budget. */
-export type Unit = 'KB' | 'ms' | 'MB' | 'requests' | 'connections' | 'count' | 'yes/no' | 'x'
+export type Unit = 'KB' | 'ms' | 'MB' | 'requests' | 'round trips' | 'connections' | 'count' | 'yes/no' | 'x'
 
 export interface Budget {
   /** The figure (median of the samples) must be `op` `value`. */
@@ -18,6 +18,8 @@ export interface Figure {
   budget?: Budget
   /** Shown under the table. */
   note?: string
+  /** Why the figure could not be measured in this build (no samples; shown as such, never a pass). */
+  notMeasured?: string
 }
 
 export const FRAME_60HZ_MS = 1000 / 60

@@ -18,8 +18,8 @@ import { MemorySecretStore } from '../../support/memory-secret-store'
 process.env['AUTOCALLS_KEYS_QUIET'] ??= '1'
 
 export const nullClipboard: ClipboardPort = {
-  writeSecret: async () => undefined,
-  readText: async () => '',
+  writeSecret: () => Promise.resolve(),
+  readText: () => Promise.resolve(''),
   clear: () => undefined
 }
 export const nullEvents: EventSink = { emit: () => undefined }
@@ -75,11 +75,43 @@ export function openServices(userDataDir: string, vault: SecretStore): Promise<A
     vault,
     clipboard: nullClipboard,
     events: nullEvents,
-    openExternal: async () => undefined
+    openExternal: () => Promise.resolve()
   })
 }
 
 export function unwrap<T>(result: Result<T>, what: string): T {
   if (!result.ok) throw new Error(`${what} failed: ${result.error.kind}: ${result.error.message}`)
   return result.value
+}
+
+export interface PreparedAccounts {
+  userDataDir: string
+  vault: SecretStore
+  /** In the order they were added; account i is on sandboxes[i % sandboxes.length]. */
+  accounts: Array<BenchAccount & { sandbox: SandboxServer }>
+  cleanup(): Promise<void>
+}
+
+/**
+ * A user-data folder signed in to `count` accounts of `keys` keys each, spread round-robin over
+ * the sandboxes (each sandbox is another host), every list fetched once and cached on disk.
+ */
+export async function prepareAccountsUserData(sandboxes: readonly SandboxServer[], count: number, keys: number): Promise<PreparedAccounts> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'autocalls-bench-userdata-'))
+  const vault = new MemorySecretStore()
+  const services = await openServices(userDataDir, vault)
+  const accounts: PreparedAccounts['accounts'] = []
+  try {
+    for (let i = 0; i < count; i++) {
+      const sandbox = sandboxes[i % sandboxes.length] as SandboxServer
+      const account = newAccount(sandbox, keys)
+      const added = unwrap(await services.handlers['accounts:add']({ baseUrl: sandbox.baseUrl, apiKey: account.token }), 'sign-in')
+      if (added.list?.keys.length !== keys) unwrap(await services.handlers['keys:list']({ accountId: added.account.id }), 'keys:list')
+      accounts.push({ ...account, sandbox })
+    }
+    await services.keys.settle()
+  } finally {
+    await services.shutdown()
+  }
+  return { userDataDir, vault, accounts, cleanup: () => rm(userDataDir, { recursive: true, force: true }) }
 }

@@ -22,6 +22,7 @@ export function formatValue(value: number, unit: Unit): string {
     case 'MB':
       return `${value.toFixed(2)} MB`
     case 'requests':
+    case 'round trips':
     case 'connections':
     case 'count':
       return String(Math.round(value))
@@ -62,6 +63,11 @@ export function renderMarkdown(report: Report): { markdown: string; failures: st
   }
   lines.push('| Figure | Median | Min | Max | Runs | Budget | Pass |', '| --- | ---: | ---: | ---: | ---: | ---: | :---: |')
   for (const figure of report.figures) {
+    if (figure.notMeasured !== undefined) {
+      const budget = figure.budget ? formatBudget(figure.budget, figure.unit) : '—'
+      lines.push(`| ${figure.label} | not measured | — | — | 0 | ${budget} | not measured |`)
+      continue
+    }
     const stats = summarise(figure.samples)
     const single = stats.n === 1
     let pass = ''
@@ -76,7 +82,11 @@ export function renderMarkdown(report: Report): { markdown: string; failures: st
       } | ${pass || '—'} |`
     )
   }
-  const notes = [...report.figures.filter((f) => f.note).map((f) => `${f.label}: ${f.note}`), ...report.notes]
+  const notes = [
+    ...report.figures.filter((f) => f.notMeasured !== undefined).map((f) => `**${f.label}: not measured**: ${f.notMeasured}`),
+    ...report.figures.filter((f) => f.note).map((f) => `${f.label}: ${f.note}`),
+    ...report.notes
+  ]
   if (notes.length > 0) {
     lines.push('', 'Notes:', '')
     for (const note of notes) lines.push(`- ${note}`)
