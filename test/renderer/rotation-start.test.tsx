@@ -61,7 +61,7 @@ describe('the Rotate dialog', () => {
     expect(fake.callCount('keys.create')).toBe(0)
     // The provisional row and, after the list that follows, the open rotation.
     expect(store.getState().lists[ADA.id]?.items?.[0]).toMatchObject({ id: 100, name: 'Production CRM 2026' })
-    await waitFor(() => expect(store.getState().rotations[ADA.id]?.records).toEqual([expect.objectContaining({ oldKey: { id: 12, name: 'Production CRM' }, newKey: { id: 100, name: 'Production CRM 2026' } })]))
+    await waitFor(() => expect(store.getState().lists[ADA.id]?.rotations).toEqual([expect.objectContaining({ oldKey: { id: 12, name: 'Production CRM' }, newKey: { id: 100, name: 'Production CRM 2026' } })]))
   })
 
   it('a double click or Enter while the create runs sends one request', async () => {

@@ -12,7 +12,7 @@ import { PacingBanner } from './PacingBanner'
 const RotationsPanel = lazy(() => import('./RotationsPanel'))
 
 export function AccountBanners({ account }: { account: AccountView }) {
-  const hasRotations = useApp((state) => (state.rotations[account.id]?.records.length ?? 0) > 0)
+  const hasRotations = useApp((state) => (state.lists[account.id]?.rotations.length ?? 0) > 0)
   return (
     <>
       <PacingBanner pacing={account.pacing} />

@@ -15,7 +15,7 @@ const NO_IDS: number[] = []
 
 export default function RotationsPanel({ accountId }: { accountId: AccountId }) {
   const { records, items, quietMinutes, dismissed, openDialog, dismissRotation } = useAppShallow((state) => ({
-    records: state.rotations[accountId]?.records ?? NO_RECORDS,
+    records: state.lists[accountId]?.rotations ?? NO_RECORDS,
     items: state.lists[accountId]?.items ?? null,
     quietMinutes: state.preferences.quietPeriodMinutes,
     dismissed: state.dismissedRotations[accountId] ?? NO_IDS,

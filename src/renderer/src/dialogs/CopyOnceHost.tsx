@@ -6,9 +6,17 @@
 import { createContext, lazy, Suspense, useCallback, useContext, useState, type ReactNode } from 'react'
 import type { PendingTokenView } from '../../../shared/domain'
 
-// Loaded on demand; the New key dialog prefetches it, so a create's token never waits for it.
-const loadCopyOnceDialog = () => import('./CopyOnceDialog')
-const CopyOnceDialog = lazy(() => loadCopyOnceDialog().then((m) => ({ default: m.CopyOnceDialog })))
+// Loaded on demand; the New key and Rotate dialogs prefetch it, so a create's token never waits
+// for it. Once loaded it is rendered directly: going through React.lazy again would suspend for a
+// tick, and React holds a suspended reveal back for up to 300 ms — a whole round trip's worth.
+type CopyOnceDialogComponent = (typeof import('./CopyOnceDialog'))['CopyOnceDialog']
+let loadedDialog: CopyOnceDialogComponent | null = null
+const loadCopyOnceDialog = () =>
+  import('./CopyOnceDialog').then((m) => {
+    loadedDialog = m.CopyOnceDialog
+    return m
+  })
+const LazyCopyOnceDialog = lazy(() => loadCopyOnceDialog().then((m) => ({ default: m.CopyOnceDialog })))
 
 /** Starts loading the copy-once dialog (before the token arrives). */
 export function prefetchCopyOnceDialog(): void {
@@ -50,6 +58,7 @@ export function CopyOnceHost({ children }: { children: ReactNode }) {
   }, [])
 
   const current = queue[0]
+  const CopyOnceDialog = loadedDialog ?? LazyCopyOnceDialog
   const finish = useCallback((pendingId: string) => {
     setQueue((items) => items.filter((item) => item.pendingId !== pendingId))
   }, [])

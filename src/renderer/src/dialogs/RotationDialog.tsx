@@ -19,7 +19,7 @@ type Step = 'overview' | 'confirm-finish' | 'confirm-cancel'
 export function RotationDialog({ accountId, newKeyId }: { accountId: AccountId; newKeyId: number }) {
   const { account, record, items, quietMinutes, closeDialog, finishRotation, cancelRotation } = useAppShallow((state) => ({
     account: state.accounts.find((candidate) => candidate.id === accountId),
-    record: state.rotations[accountId]?.records.find((candidate) => candidate.newKey.id === newKeyId) ?? null,
+    record: state.lists[accountId]?.rotations.find((candidate) => candidate.newKey.id === newKeyId) ?? null,
     items: state.lists[accountId]?.items ?? null,
     quietMinutes: state.preferences.quietPeriodMinutes,
     closeDialog: state.closeDialog,

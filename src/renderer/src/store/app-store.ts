@@ -8,11 +8,11 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { AutocallsApi } from '../../../shared/bridge-api'
-import type { InitialStateView, KeyListView } from '../../../shared/domain'
+import type { InitialStateView } from '../../../shared/domain'
 import type { Result } from '../../../shared/errors'
 import { createAccountsSlice, stateFromInitial, type AccountsSlice } from './accounts-slice'
 import { createListsSlice, type ListsSlice } from './lists-slice'
-import { createRotationsSlice, tapKeyLists, type RotationsSlice } from './rotations-slice'
+import { createRotationsSlice, type RotationsSlice } from './rotations-slice'
 import { StoreRuns } from './runs'
 import { createUiSlice, type UiSlice } from './ui-slice'
 
@@ -38,18 +38,9 @@ export interface EarlyInitialState {
 }
 
 /** Creates the store around the bridge; one per window (and one per test). */
-export function createAppStore(bridge: AutocallsApi, early?: EarlyInitialState): StoreApi<AppStore> {
+export function createAppStore(api: AutocallsApi, early?: EarlyInitialState): StoreApi<AppStore> {
   const runs = new StoreRuns()
-  // Every list main sends carries the account's rotations: the store takes them on the way in.
-  const noteRotations = (view: KeyListView | null) => {
-    if (view) store.getState().noteRotations(view)
-  }
-  const api = tapKeyLists(bridge, noteRotations)
-  runs.earlyInitialState =
-    early?.request.then((answer) => {
-      if (answer.ok) noteRotations(answer.value.cachedKeys)
-      return answer
-    }) ?? null
+  runs.earlyInitialState = early?.request ?? null
   const store: StoreApi<AppStore> = createStore<AppStore>()((set, get) => {
     const context: SliceContext = { api, set, get }
     return { runs, ...createAccountsSlice(context), ...createListsSlice(context), ...createRotationsSlice(context), ...createUiSlice(context) }
@@ -57,7 +48,6 @@ export function createAppStore(bridge: AutocallsApi, early?: EarlyInitialState):
   // Painted with the early answer from the start: no "Starting…" frame when it came in time.
   if (early?.answer?.ok) {
     store.setState(stateFromInitial(early.answer.value))
-    noteRotations(early.answer.value.cachedKeys)
   }
   return store
 }

@@ -1,30 +1,17 @@
 /**
- * Guided rotation, the activity log and exports, as the window sees them.
- *
- * The account's open rotations arrive with every key list main sends (`KeyListView.rotations`).
- * The lists slice keeps only the rows, so `tapKeyLists` reads the rotations off every list
- * answer on its way into the store, whichever slice asked: the rotations panel is then as fresh
- * as the list, with no extra request.
+ * Guided rotation, the activity log, exports and settings, as the window sees them. The account's
+ * rotations themselves arrive with every key list main sends and live with the list
+ * (`lists[accountId].rotations`), so the rows and the rotations panel read the same copy.
  */
 import type { ActivityReadResult } from '../../../shared/activity'
-import type { AutocallsApi } from '../../../shared/bridge-api'
-import type { AccountId, CreatedKeyView, ExportOutcome, KeyListView, OwnKeyRotationResult, Preferences } from '../../../shared/domain'
+import type { AccountId, CreatedKeyView, ExportOutcome, OwnKeyRotationResult, Preferences } from '../../../shared/domain'
 import type { AppError, Result } from '../../../shared/errors'
 import type { ActivityListRequest } from '../../../shared/ipc-contract'
 import type { RotationRecord } from '../../../shared/rotation'
 import { call, type SliceContext } from './app-store'
 import { EMPTY_LIST } from './lists-slice'
 
-/** One account's rotations, as of the list that carried them. */
-export interface AccountRotations {
-  fetchedAt: string
-  records: RotationRecord[]
-}
-
 export interface RotationsSlice {
-  rotations: Record<AccountId, AccountRotations>
-  /** Takes the rotations of a list main sent, unless a newer list already gave them. */
-  noteRotations(view: Pick<KeyListView, 'accountId' | 'fetchedAt' | 'rotations'>): void
   /**
    * Creates the replacement of a key (one POST for `requestId`, never retried) and opens its
    * rotation. Like createKey: a provisional row at once, a fresh list after, the token only in
@@ -46,38 +33,13 @@ export interface RotationsSlice {
   updatePreferences(changes: Partial<Preferences>): Promise<AppError | null>
 }
 
-/** The bridge with every key-list answer shown to `onList` first (the answer itself is untouched). */
-export function tapKeyLists(api: AutocallsApi, onList: (view: KeyListView) => void): AutocallsApi {
-  const tap = <T>(pick: (value: T) => KeyListView | null | undefined) => (result: Result<T>) => {
-    if (result.ok) {
-      const view = pick(result.value)
-      if (view) onList(view)
-    }
-    return result
-  }
-  return {
-    ...api,
-    app: { ...api.app, getInitialState: () => api.app.getInitialState().then(tap((initial) => initial.cachedKeys)) },
-    accounts: {
-      ...api.accounts,
-      add: (request) => api.accounts.add(request).then(tap((added) => added.list)),
-      addSandbox: () => api.accounts.addSandbox().then(tap((added) => added.list))
-    },
-    keys: {
-      ...api.keys,
-      list: (request) => api.keys.list(request).then(tap((view) => view)),
-      getCached: (request) => api.keys.getCached(request).then(tap((view) => view))
-    }
-  }
-}
-
 export function createRotationsSlice({ api, set, get }: SliceContext): RotationsSlice {
   const ended = (accountId: AccountId, record: RotationRecord): void =>
     set((state) => {
-      const current = state.rotations[accountId]
-      if (!current) return {}
-      const records = current.records.map((item) => (item.newKey.id === record.newKey.id ? record : item))
-      return { rotations: { ...state.rotations, [accountId]: { ...current, records } } }
+      const list = state.lists[accountId]
+      if (!list) return {}
+      const rotations = list.rotations.map((item) => (item.newKey.id === record.newKey.id ? record : item))
+      return { lists: { ...state.lists, [accountId]: { ...list, rotations } } }
     })
   const dropRow = (accountId: AccountId, id: number): void =>
     set((state) => {
@@ -87,16 +49,6 @@ export function createRotationsSlice({ api, set, get }: SliceContext): Rotations
     })
 
   return {
-    rotations: {},
-
-    noteRotations: (view) =>
-      set((state) => {
-        const current = state.rotations[view.accountId]
-        // An older list (a cache read that lost a race with a fetch) must not bring back a rotation that ended.
-        if (current && current.fetchedAt > view.fetchedAt) return {}
-        return { rotations: { ...state.rotations, [view.accountId]: { fetchedAt: view.fetchedAt, records: view.rotations ?? [] } } }
-      }),
-
     startRotation: async (accountId, keyId, name, requestId) => {
       const { runs } = get()
       const epoch = runs.epochOf(accountId)
