@@ -20,6 +20,7 @@ import { useAppCommands } from './store/use-app-commands'
 // (The first-run sign-in screen is one of them: main.tsx starts its download before the first
 // render when there is no account yet.)
 const OverviewScreen = lazy(() => import('./screens/OverviewScreen'))
+const ActivityScreen = lazy(() => import('./screens/ActivityScreen'))
 const SignInScreen = lazy(loadSignInScreen)
 
 /** The first-run screen's module (shared with main.tsx, which prefetches it). */
@@ -68,6 +69,7 @@ function Screens() {
 
   useKeyboardShortcuts((shortcut) => runCommand(shortcut.command, { index: shortcut.index }))
   useWindowTitle()
+  useReportVisibility()
 
   if (phase === 'starting') return <StartingScreen />
   if (phase === 'failed') {
@@ -97,6 +99,10 @@ function AccountsLayout() {
         <Suspense fallback={<LoadingPanel label="Loading the overview…" />}>
           <OverviewScreen />
         </Suspense>
+      ) : screen === 'activity' ? (
+        <Suspense fallback={<LoadingPanel label="Loading the activity log…" />}>
+          <ActivityScreen />
+        </Suspense>
       ) : (
         shown && <KeysScreen account={shown} />
       )}
@@ -108,9 +114,24 @@ function AccountsLayout() {
 function useWindowTitle(): void {
   const title = useApp((state) => {
     if (state.screen === 'overview') return state.accounts.length > 0 ? 'All accounts — Autocalls Keys' : windowTitle(null)
+    if (state.screen === 'activity') return 'Activity log — Autocalls Keys'
     return windowTitle(state.accounts.find((account) => account.id === state.shownAccountId))
   })
   useEffect(() => {
     document.title = title
   }, [title])
+}
+
+/**
+ * Tells main whether the window is on screen, once at start and on every change: rotation
+ * watching refreshes lists on its own only while someone can see them.
+ */
+function useReportVisibility(): void {
+  const store = useAppStoreApi()
+  useEffect(() => {
+    const report = () => void store.getState().setVisibility(document.visibilityState !== 'hidden')
+    report()
+    document.addEventListener('visibilitychange', report)
+    return () => document.removeEventListener('visibilitychange', report)
+  }, [store])
 }

@@ -11,15 +11,18 @@ import { shortcutLabel } from '../lib/keyboard-shortcuts'
 import { formatUsd } from '../lib/money-format'
 import { useApp, useAppShallow } from '../store/store-context'
 import { AccountAvatar } from './AccountAvatar'
+import { AccountBanners } from './AccountBanners'
+import { AccountMenu } from './AccountMenu'
 import { PlusIcon } from './Icons'
 
 export function AccountSwitcher() {
-  const { accounts, shownAccountId, screen, showAccount, showOverview, openDialog } = useAppShallow((state) => ({
+  const { accounts, shownAccountId, screen, showAccount, showOverview, showActivity, openDialog } = useAppShallow((state) => ({
     accounts: state.accounts,
     shownAccountId: state.shownAccountId,
     screen: state.screen,
     showAccount: state.showAccount,
     showOverview: state.showOverview,
+    showActivity: state.showActivity,
     openDialog: state.openDialog
   }))
   return (
@@ -43,6 +46,15 @@ export function AccountSwitcher() {
       <button type="button" className="sidebar-item sidebar-add" data-opens-dialog="add-account" onClick={() => openDialog({ kind: 'add-account' })}>
         <PlusIcon />
         Add account
+      </button>
+      <button
+        type="button"
+        className="sidebar-item sidebar-activity"
+        aria-current={screen === 'activity' ? 'page' : undefined}
+        onClick={showActivity}
+        title={`Activity log (${shortcutLabel('Shift+L')})`}
+      >
+        Activity log
       </button>
     </nav>
   )
@@ -87,26 +99,31 @@ export function AccountHeader({ account }: { account: AccountView }) {
   const openDialog = useApp((state) => state.openDialog)
   const host = customHost(account)
   return (
-    <header className="account-header">
-      <AccountAvatar account={account} size="large" />
-      <div className="account-header-text">
-        <h1 className="account-title">{displayName(account)}</h1>
-        <p className="account-subtitle">
-          <span>{account.profile.email}</span>
-          {host && <span className="mono account-host">{host}</span>}
-          {account.isSandbox && <span className="badge badge-sandbox">Sandbox</span>}
-          <span>Balance {formatUsd(account.profile.totalBalance)}</span>
-          <span className={`account-status status-${account.status}`}>{statusText(account)}</span>
-        </p>
-      </div>
-      <div className="account-header-actions">
-        <button type="button" className="button" data-opens-dialog="settings" onClick={() => openDialog({ kind: 'settings' })}>
-          Settings
-        </button>
-        <button type="button" className="button" data-opens-dialog="remove-account" onClick={() => openDialog({ kind: 'remove-account', accountId: account.id })}>
-          Sign out…
-        </button>
-      </div>
-    </header>
+    <>
+      <header className="account-header">
+        <AccountAvatar account={account} size="large" />
+        <div className="account-header-text">
+          <h1 className="account-title">{displayName(account)}</h1>
+          <p className="account-subtitle">
+            <span>{account.profile.email}</span>
+            {host && <span className="mono account-host">{host}</span>}
+            {account.isSandbox && <span className="badge badge-sandbox">Sandbox</span>}
+            <span>Balance {formatUsd(account.profile.totalBalance)}</span>
+            <span className={`account-status status-${account.status}`}>{statusText(account)}</span>
+          </p>
+        </div>
+        <div className="account-header-actions">
+          <AccountMenu account={account} />
+          <button type="button" className="button" data-opens-dialog="settings" onClick={() => openDialog({ kind: 'settings' })}>
+            Settings
+          </button>
+          <button type="button" className="button" data-opens-dialog="remove-account" onClick={() => openDialog({ kind: 'remove-account', accountId: account.id })}>
+            Sign out…
+          </button>
+        </div>
+      </header>
+      {/* Pacing, main's notice and open rotations: between the header and the keys, on every keys screen. */}
+      <AccountBanners account={account} />
+    </>
   )
 }

@@ -15,6 +15,9 @@ export interface CopyOnceDialogProps {
   onDone: (pendingId: string) => void
 }
 
+/** "Replacement for Old name (#12)": the token belongs to the key that replaces that one. */
+const replacementLabel = (replaces: { id: number; name: string }): string => `Replacement for ${replaces.name} (#${replaces.id})`
+
 /** The copy-once dialog for one pending token. */
 export function CopyOnceDialog({ pending, onDone }: CopyOnceDialogProps) {
   const copyToken = useApp((state) => state.copyToken)
@@ -58,6 +61,7 @@ export function CopyOnceDialog({ pending, onDone }: CopyOnceDialogProps) {
         Key <strong className="key-name-inline">{pending.keyName}</strong> was created in{' '}
         <strong className="dialog-account-inline">{pending.accountLabel}</strong>.
       </p>
+      {pending.replaces && <p className="replaces-label">{replacementLabel(pending.replaces)}</p>}
       <p id={warningId} className="warning">
         <strong>{MESSAGES.copyOnceWarning}</strong> Copy it now and keep it somewhere safe, such as a password manager.
       </p>

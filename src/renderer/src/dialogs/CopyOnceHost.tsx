@@ -15,8 +15,8 @@ export function prefetchCopyOnceDialog(): void {
   void loadCopyOnceDialog().catch(() => undefined)
 }
 
-/** What the copy-once dialog needs to show a token. */
-export type TokenToShow = Pick<PendingTokenView, 'pendingId' | 'token' | 'keyName' | 'accountLabel'>
+/** What the copy-once dialog needs to show a token; `replaces` when the key replaces another (a rotation). */
+export type TokenToShow = Pick<PendingTokenView, 'pendingId' | 'token' | 'keyName' | 'accountLabel'> & Partial<Pick<PendingTokenView, 'replaces'>>
 
 const OfferTokensContext = createContext<((tokens: readonly TokenToShow[]) => void) | null>(null)
 
@@ -38,7 +38,13 @@ export function CopyOnceHost({ children }: { children: ReactNode }) {
       const fresh = tokens
         .filter((item) => !known.has(item.pendingId))
         // Copy only the fields shown, so nothing else from the caller's object is retained.
-        .map(({ pendingId, token, keyName, accountLabel }) => ({ pendingId, token, keyName, accountLabel }))
+        .map(({ pendingId, token, keyName, accountLabel, replaces }) => ({
+          pendingId,
+          token,
+          keyName,
+          accountLabel,
+          replaces: replaces ? { id: replaces.id, name: replaces.name } : null
+        }))
       return fresh.length === 0 ? current : [...current, ...fresh]
     })
   }, [])

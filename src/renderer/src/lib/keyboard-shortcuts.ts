@@ -29,7 +29,8 @@ export interface Shortcut {
 
 /**
  * Maps a keydown to a command: Ctrl/Cmd+N → new key, Ctrl/Cmd+F or "/" (outside fields) → find,
- * Ctrl/Cmd+R or F5 → refresh, Ctrl/Cmd+1…9 → the n-th account, Ctrl/Cmd+Shift+A → all accounts.
+ * Ctrl/Cmd+R or F5 → refresh, Ctrl/Cmd+1…9 → the n-th account, Ctrl/Cmd+Shift+A → all accounts,
+ * Ctrl/Cmd+Shift+L → the activity log.
  * Anything else → null.
  */
 export function matchShortcut(event: ShortcutEvent): Shortcut | null {
@@ -44,6 +45,7 @@ export function matchShortcut(event: ShortcutEvent): Shortcut | null {
     return null
   }
   if (command && event.shiftKey && key === 'a') return { command: 'show-overview' }
+  if (command && event.shiftKey && key === 'l') return { command: 'show-activity' }
   if (!command && !event.shiftKey && key === 'F5') return { command: 'refresh' }
   if (!command && key === '/' && !isTypingTarget(event.target)) return { command: 'find' }
   return null

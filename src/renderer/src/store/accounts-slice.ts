@@ -20,7 +20,7 @@ import { listFromView } from './lists-slice'
 /** A list fetched this recently is not fetched again just because the person switched to its account. */
 export const SWITCH_REFRESH_AFTER_MS = 15_000
 
-export type Screen = 'keys' | 'overview'
+export type Screen = 'keys' | 'overview' | 'activity'
 
 export interface AccountsSlice {
   /** `starting` until the initial state arrives; `failed` when even that could not be read. */
@@ -56,6 +56,8 @@ export interface AccountsSlice {
   /** Ctrl/Cmd+1…9: the n-th account (0-based) of the switcher. */
   showAccountAt(index: number): void
   showOverview(): void
+  /** The activity log (every account's, filterable). */
+  showActivity(): void
   refreshAll(): Promise<void>
   /** Main's view of the accounts changed. */
   accountsChanged(accounts: AccountView[]): void
@@ -224,6 +226,10 @@ export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSl
       if (get().accounts.length > 0) set({ screen: 'overview' })
     },
 
+    showActivity: () => {
+      if (get().accounts.length > 0) set({ screen: 'activity' })
+    },
+
     refreshAll: () => {
       const { runs } = get()
       if (runs.refreshAll) return runs.refreshAll
@@ -274,12 +280,18 @@ export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSl
       const offWaiting = api.on.tokenWaiting(() => {
         if (get().runs.createsInFlight === 0) void offerWaiting()
       })
+      // Main fetched a list on its own (refresh all, rotation watching): show it from main's cache,
+      // no request of ours. Only lists this window holds; the others load when shown.
+      const offKeys = api.on.keysUpdated(({ accountId }) => {
+        if (get().lists[accountId]) void get().loadCached(accountId, { justFetched: true })
+      })
       void offerWaiting()
       return () => {
         connected = false
         offAccounts()
         offMenu()
         offWaiting()
+        offKeys()
       }
     }
   }

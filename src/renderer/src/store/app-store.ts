@@ -8,17 +8,18 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { AutocallsApi } from '../../../shared/bridge-api'
-import type { InitialStateView } from '../../../shared/domain'
+import type { InitialStateView, KeyListView } from '../../../shared/domain'
 import type { Result } from '../../../shared/errors'
 import { createAccountsSlice, stateFromInitial, type AccountsSlice } from './accounts-slice'
 import { createListsSlice, type ListsSlice } from './lists-slice'
+import { createRotationsSlice, tapKeyLists, type RotationsSlice } from './rotations-slice'
 import { StoreRuns } from './runs'
 import { createUiSlice, type UiSlice } from './ui-slice'
 
 export type { KeyListState } from './lists-slice'
 export type { OpenDialog } from './ui-slice'
 
-export type AppStore = AccountsSlice & ListsSlice & UiSlice & { readonly runs: StoreRuns }
+export type AppStore = AccountsSlice & ListsSlice & RotationsSlice & UiSlice & { readonly runs: StoreRuns }
 
 /** What each slice gets: the bridge, plus the store's get/set. */
 export interface SliceContext {
@@ -37,15 +38,27 @@ export interface EarlyInitialState {
 }
 
 /** Creates the store around the bridge; one per window (and one per test). */
-export function createAppStore(api: AutocallsApi, early?: EarlyInitialState): StoreApi<AppStore> {
+export function createAppStore(bridge: AutocallsApi, early?: EarlyInitialState): StoreApi<AppStore> {
   const runs = new StoreRuns()
-  runs.earlyInitialState = early?.request ?? null
-  const store = createStore<AppStore>()((set, get) => {
+  // Every list main sends carries the account's rotations: the store takes them on the way in.
+  const noteRotations = (view: KeyListView | null) => {
+    if (view) store.getState().noteRotations(view)
+  }
+  const api = tapKeyLists(bridge, noteRotations)
+  runs.earlyInitialState =
+    early?.request.then((answer) => {
+      if (answer.ok) noteRotations(answer.value.cachedKeys)
+      return answer
+    }) ?? null
+  const store: StoreApi<AppStore> = createStore<AppStore>()((set, get) => {
     const context: SliceContext = { api, set, get }
-    return { runs, ...createAccountsSlice(context), ...createListsSlice(context), ...createUiSlice(context) }
+    return { runs, ...createAccountsSlice(context), ...createListsSlice(context), ...createRotationsSlice(context), ...createUiSlice(context) }
   })
   // Painted with the early answer from the start: no "Starting…" frame when it came in time.
-  if (early?.answer?.ok) store.setState(stateFromInitial(early.answer.value))
+  if (early?.answer?.ok) {
+    store.setState(stateFromInitial(early.answer.value))
+    noteRotations(early.answer.value.cachedKeys)
+  }
   return store
 }
 

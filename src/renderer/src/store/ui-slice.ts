@@ -31,6 +31,12 @@ export interface UiSlice {
   /** A passing message about something that went as asked (e.g. an account that was already here). */
   notice: string | null
   setNotice(notice: string | null): void
+  /** Account notices (from main) the person dismissed, by account: hidden until main says something else. */
+  dismissedNotices: Record<AccountId, string>
+  dismissAccountNotice(accountId: AccountId, notice: string): void
+  /** Rotations that completed elsewhere and whose "done" line the person dismissed (replacement ids). */
+  dismissedRotations: Record<AccountId, number[]>
+  dismissRotation(accountId: AccountId, newKeyId: number): void
   setFilter(filter: string): void
   /** Sorts by `column`, flipping the direction when it is already the sort column. */
   sortBy(column: SortColumn): void
@@ -46,6 +52,11 @@ export function createUiSlice({ set, get }: SliceContext): UiSlice {
     dialog: null,
     notice: null,
     setNotice: (notice) => set({ notice }),
+    dismissedNotices: {},
+    dismissAccountNotice: (accountId, notice) => set((state) => ({ dismissedNotices: { ...state.dismissedNotices, [accountId]: notice } })),
+    dismissedRotations: {},
+    dismissRotation: (accountId, newKeyId) =>
+      set((state) => ({ dismissedRotations: { ...state.dismissedRotations, [accountId]: [...(state.dismissedRotations[accountId] ?? []), newKeyId] } })),
     setFilter: (filter) => set({ filter }),
     sortBy: (column) => set((state) => ({ sort: nextSort(state.sort, column) })),
     openDialog: (dialog) => {

@@ -5,6 +5,7 @@
 import { useCallback } from 'react'
 import type { AccountId, MenuCommand } from '../../../shared/domain'
 import { focusFilter, isModalOpen } from '../lib/dom'
+import { finishExport } from '../lib/export-file'
 import { useAppStoreApi } from './store-context'
 
 /** What a command needs besides its name: the account (menu) or its position (Ctrl/Cmd+1…9). */
@@ -46,6 +47,20 @@ export function useAppCommands(): (command: MenuCommand, target?: CommandTarget)
           if (target.accountId !== undefined) state.showAccount(target.accountId)
           else if (target.index !== undefined) state.showAccountAt(target.index)
           break
+        case 'show-activity':
+          state.showActivity()
+          break
+        case 'export-keys': {
+          // The menu names the account when it can; otherwise the shown one. CSV: main's save
+          // dialog lets the person pick the place (the header's menu also offers JSON).
+          const accountId = target.accountId ?? shown?.id
+          if (accountId === undefined) break
+          void state.exportKeys(accountId, 'csv').then((result) => {
+            const message = finishExport(result)
+            if (message) store.getState().setNotice(message)
+          })
+          break
+        }
       }
     },
     [store]
