@@ -10,7 +10,7 @@
  *   ...
  *   await world.close()
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ConsoleMessage, Page } from 'playwright-core'
@@ -202,4 +202,22 @@ export async function waitForAppPainted(page: Page): Promise<void> {
     .getByRole('heading', { level: 1 })
     .first()
     .waitFor({ state: 'visible', timeout: 10_000 })
+}
+
+/** A file the page offered as a download (the preview's exports), read back. */
+export interface CapturedDownload {
+  fileName: string
+  text: string
+}
+
+/**
+ * Runs `start` (the click that exports) and returns the download it caused, read from disk. The
+ * world must be started with `browser: { acceptDownloads: true }`.
+ */
+export async function captureDownload(page: Page, start: () => Promise<void>): Promise<CapturedDownload> {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), start()])
+  const path = await download.path()
+  const failure = await download.failure()
+  if (failure !== null) throw new Error(`The download of ${download.suggestedFilename()} failed: ${failure}`)
+  return { fileName: download.suggestedFilename(), text: await readFile(path, 'utf8') }
 }
