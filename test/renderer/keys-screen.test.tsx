@@ -163,7 +163,8 @@ describe('keys screen: the table', () => {
   it('marks only the app\'s own key with "This app"', async () => {
     await renderApp(ada(keys))
     await waitForListSettled()
-    const badges = screen.getAllByText('This app')
+    // In the table: the quick filters have a "This app" button too.
+    const badges = within(table()).getAllByText('This app')
     expect(badges).toHaveLength(1)
     expect(badges[0]!.closest('[role="row"]')?.querySelector('.key-name')?.textContent).toBe('ALPINE')
   })

@@ -150,7 +150,7 @@ describe('texts and ids', () => {
   })
 
   it('list status never presents old rows as fresh', () => {
-    const base = { items: [], fetchedAt: ago(3 * DAY), fromCache: false, refreshing: false, error: null }
+    const base = { items: [], fetchedAt: ago(3 * DAY), fromCache: false, refreshing: false, error: null, notes: {}, rotations: [] }
     expect(describeListStatus({ ...base, items: null, fetchedAt: null, refreshing: true }, NOW)).toBe('Loading keys…')
     expect(describeListStatus({ ...base, refreshing: true }, NOW)).toBe('Refreshing…')
     expect(describeListStatus({ ...base, fromCache: true }, NOW)).toBe('Showing keys from 3 days ago')

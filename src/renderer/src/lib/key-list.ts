@@ -56,7 +56,7 @@ export function filterKeys(keys: readonly KeyListItem[], filter: string): readon
 }
 
 /** Remembers the last call only: enough for one list on screen, and nothing to evict. */
-function memoizeLast<A extends unknown[], R>(compute: (...args: A) => R): (...args: A) => R {
+export function memoizeLast<A extends unknown[], R>(compute: (...args: A) => R): (...args: A) => R {
   let lastArgs: A | null = null
   let lastResult: R
   return (...args: A) => {

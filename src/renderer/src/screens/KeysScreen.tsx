@@ -1,22 +1,32 @@
 /**
  * One account's keys: the account header (always naming whose keys these are), a toolbar
- * (filter, status, Refresh, New key), an error banner when a refresh failed, and the key list in
- * whichever state it is. An account that needs a new sign-in shows that instead.
+ * (filter, quick filters, status, Refresh, New key), an error banner when a refresh failed, the
+ * selection bar, and the key list in whichever state it is. An account that needs a new sign-in
+ * shows that instead.
  */
-import { useCallback, useMemo } from 'react'
+import { useEffect, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react'
+import { calendarDateIn } from '../../../shared/dates'
 import type { AccountView, KeyListItem } from '../../../shared/domain'
+import { QUICK_FILTER_LABELS, type QuickFilter } from '../../../shared/key-hygiene'
 import { AccountHeader } from '../components/AccountSwitcher'
 import { PlusIcon, RefreshIcon, SearchIcon } from '../components/Icons'
-import { KeyTable } from '../components/KeyTable'
+import { KeyTable, type KeyRowActions } from '../components/KeyTable'
 import { ListStatus } from '../components/ListStatus'
+import { QuickFilters } from '../components/QuickFilters'
+import { SelectionBar } from '../components/SelectionBar'
 import { FILTER_INPUT_ID, NEW_KEY_BUTTON_ID } from '../lib/dom'
-import { createVisibleKeysSelector } from '../lib/key-list'
+import { NO_SELECTION, selectedIn } from '../lib/key-selection'
+import { createKeyViewSelector, rotationLinks } from '../lib/key-view'
 import { noMatchMessage } from '../lib/messages'
+import { useNow } from '../lib/use-now'
 import { EMPTY_LIST } from '../store/lists-slice'
-import { useApp, useAppShallow } from '../store/store-context'
+import { useApp, useAppShallow, useAppStoreApi } from '../store/store-context'
 
 /** The main screen for the shown account. */
 export function KeysScreen({ account }: { account: AccountView }) {
+  const forgetKeyView = useApp((state) => state.forgetKeyView)
+  // Ticked rows and the quick filter belong to the account on screen: switching away drops them.
+  useEffect(() => () => forgetKeyView(account.id), [account.id, forgetKeyView])
   return (
     <div className="keys-screen">
       <AccountHeader account={account} />
@@ -25,11 +35,7 @@ export function KeysScreen({ account }: { account: AccountView }) {
         {account.status === 'needs-sign-in' ? (
           <NeedsSignIn account={account} />
         ) : (
-          <>
-            <Toolbar accountId={account.id} />
-            <RefreshErrorBanner accountId={account.id} />
-            <KeyListArea accountId={account.id} />
-          </>
+          <KeyListPanel accountId={account.id} />
         )}
       </main>
     </div>
@@ -82,7 +88,7 @@ function KeychainOrNotice({ account }: { account: AccountView }) {
   )
 }
 
-function Toolbar({ accountId }: { accountId: string }) {
+function Toolbar({ accountId, children }: { accountId: string; children?: ReactNode }) {
   const { filter, setFilter, refresh, refreshing, openDialog } = useAppShallow((state) => ({
     filter: state.filter,
     setFilter: state.setFilter,
@@ -114,6 +120,7 @@ function Toolbar({ accountId }: { accountId: string }) {
           spellCheck={false}
         />
       </div>
+      {children}
       <ListStatus accountId={accountId} />
       <div className="toolbar-actions">
         <button
@@ -160,22 +167,112 @@ function RefreshErrorBanner({ accountId }: { accountId: string }) {
   )
 }
 
-// One memoised selector for the window: it keeps each list's sort, so switching back to an
-// account does not sort its keys again.
-const selectVisible = createVisibleKeysSelector()
+// One memoised selector for the window: it keeps each list's sort and hygiene index, so switching
+// back to an account neither sorts nor classifies its keys again.
+const selectView = createKeyViewSelector()
 
-function KeyListArea({ accountId }: { accountId: string }) {
-  const { list, sort, filter, sortBy, openDialog, refresh } = useAppShallow((state) => ({
+/** The toolbar, banner, selection bar and list of one account, sharing one view of its keys. */
+function KeyListPanel({ accountId }: { accountId: string }) {
+  const store = useAppStoreApi()
+  const { list, sort, filter, quickFilter, selection, settings, setQuickFilter, openDialog } = useAppShallow((state) => ({
     list: state.lists[accountId] ?? EMPTY_LIST,
     sort: state.sort,
     filter: state.filter,
-    sortBy: state.sortBy,
-    openDialog: state.openDialog,
-    refresh: state.refresh
+    quickFilter: state.quickFilters[accountId] ?? 'all',
+    selection: state.selections[accountId] ?? NO_SELECTION,
+    settings: state.preferences,
+    setQuickFilter: state.setQuickFilter,
+    openDialog: state.openDialog
   }))
-  const { items, error, fromCache, refreshing } = list
-  const visible = useMemo(() => (items ? selectVisible(items, sort, filter) : []), [items, sort, filter])
-  const onDelete = useCallback((key: KeyListItem) => openDialog({ kind: 'delete', accountId, key }), [openDialog, accountId])
+  const { items, notes } = list
+  const now = useNow()
+  const today = useMemo(() => calendarDateIn(now), [now])
+  const view = useMemo(
+    () => (items ? selectView({ keys: items, order: sort, filter, quickFilter, notes, nowMs: now, today, settings }) : null),
+    [items, sort, filter, quickFilter, notes, now, today, settings]
+  )
+  const visible = view?.visible ?? NO_KEYS
+  const selectedKeys = useMemo(() => selectedIn(items, selection), [items, selection])
+  const selectedShown = useMemo(() => visible.reduce((count, key) => count + (selection.ids.has(key.id) ? 1 : 0), 0), [visible, selection])
+
+  // The actions read the rows shown through a ref, so they stay one object and ticking a row
+  // re-renders that row only.
+  const visibleRef = useRef(visible)
+  useLayoutEffect(() => {
+    visibleRef.current = visible
+  }, [visible])
+  const actions = useMemo<KeyRowActions>(() => {
+    const state = () => store.getState()
+    const shownIds = () => visibleRef.current.map((key) => key.id)
+    return {
+      toggle: (id) => state().toggleSelected(accountId, id),
+      extend: (id, fromId) => state().extendSelection(accountId, visibleRef.current, id, fromId),
+      selectShown: () => state().selectOnly(accountId, shownIds()),
+      tickShown: (selected) => state().setSelected(accountId, shownIds(), selected),
+      clear: () => state().clearSelection(accountId),
+      delete: (key) => state().openDialog({ kind: 'delete', accountId, key }),
+      notes: (key) => state().openDialog({ kind: 'notes', accountId, keyId: key.id }),
+      // The app's own key has its own, more careful replacement (it must never be left without one).
+      rotate: (key) => state().openDialog(key.isAppKey ? { kind: 'rotate-own', accountId } : { kind: 'rotate', accountId, keyId: key.id }),
+      openRotation: (newKeyId) => state().openDialog({ kind: 'rotation', accountId, newKeyId })
+    }
+  }, [store, accountId])
+
+  const hasKeys = items !== null && items.length > 0
+  return (
+    <>
+      <Toolbar accountId={accountId}>
+        {view && hasKeys && <QuickFilters options={view.options} value={view.quickFilter} onChange={(next) => setQuickFilter(accountId, next)} />}
+      </Toolbar>
+      <RefreshErrorBanner accountId={accountId} />
+      <SelectionBar
+        count={selectedKeys.length}
+        hidden={selectedKeys.length - selectedShown}
+        onDelete={() => openDialog({ kind: 'bulk-delete', accountId, ids: selectedKeys.map((key) => key.id) })}
+        onClear={actions.clear}
+      />
+      <KeyListArea accountId={accountId}>
+        {view && visible.length === 0 && hasKeys ? (
+          <div className="list-placeholder">
+            <p>{noMatchText(filter.trim(), view.quickFilter)}</p>
+          </div>
+        ) : (
+          <KeyTable
+            key={accountId}
+            keys={visible}
+            sort={sort}
+            onSort={store.getState().sortBy}
+            stale={list.fromCache && list.refreshing}
+            now={now}
+            today={today}
+            settings={settings}
+            notes={notes}
+            rotations={rotationLinks(list.rotations)}
+            selection={selection}
+            selectedShown={selectedShown}
+            actions={actions}
+          />
+        )}
+      </KeyListArea>
+    </>
+  )
+}
+
+const NO_KEYS: readonly KeyListItem[] = []
+
+/** "No keys match “x”", "No keys in “Stale”", or both. */
+function noMatchText(filter: string, quick: QuickFilter): string {
+  if (quick === 'all') return noMatchMessage(filter)
+  const label = QUICK_FILTER_LABELS[quick]
+  return filter === '' ? `No keys in “${label}”` : `No keys in “${label}” match “${filter}”`
+}
+
+/** The list's placeholder while loading, failed or empty; otherwise the rows given. */
+function KeyListArea({ accountId, children }: { accountId: string; children: ReactNode }) {
+  const { items, error, refreshing, openDialog, refresh } = useAppShallow((state) => {
+    const list = state.lists[accountId] ?? EMPTY_LIST
+    return { items: list.items, error: list.error, refreshing: list.refreshing, openDialog: state.openDialog, refresh: state.refresh }
+  })
 
   if (items === null) {
     if (error && !refreshing) {
@@ -205,12 +302,5 @@ function KeyListArea({ accountId }: { accountId: string }) {
       </div>
     )
   }
-  if (visible.length === 0) {
-    return (
-      <div className="list-placeholder">
-        <p>{noMatchMessage(filter.trim())}</p>
-      </div>
-    )
-  }
-  return <KeyTable key={accountId} keys={visible} sort={sort} onSort={sortBy} onDelete={onDelete} stale={fromCache && refreshing} />
+  return children
 }

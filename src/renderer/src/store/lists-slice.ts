@@ -1,9 +1,16 @@
 /**
  * One key list per account, and the actions on keys. Every action names its account and changes
  * only that account's list, whichever account the window shows by the time the answer arrives.
+ * Also per account: the rows ticked for a bulk delete and the quick filter, both dropped when the
+ * window switches away from the account (see KeysScreen).
  */
-import type { AccountId, CopyResultView, CreatedKeyView, KeyListItem, KeyListView } from '../../../shared/domain'
+import type { AccountId, BatchProgressView, BulkDeleteResult, CopyResultView, CreatedKeyView, KeyListItem, KeyListView } from '../../../shared/domain'
 import type { AppError, Result } from '../../../shared/errors'
+import type { BulkDeleteRequest } from '../../../shared/ipc-contract'
+import type { QuickFilter } from '../../../shared/key-hygiene'
+import type { KeyNoteInput, StoredKeyNote } from '../../../shared/key-notes'
+import type { RotationRecord } from '../../../shared/rotation'
+import { extendTo, NO_SELECTION, onlyKeys, setKeys, toggleKey, type KeySelection } from '../lib/key-selection'
 import { call, type SliceContext } from './app-store'
 
 /** A key list as shown: the rows plus where they came from and whether a fetch is running. */
@@ -18,9 +25,16 @@ export interface KeyListState {
   refreshing: boolean
   /** The last fetch failed; rows (if any) are older than the person may think. */
   error: AppError | null
+  /** This computer's notes on the account's keys, by key id (as main sent them with the list). */
+  notes: Record<string, StoredKeyNote>
+  /** The account's rotations as of the list (open ones show on their rows). */
+  rotations: RotationRecord[]
 }
 
-export const EMPTY_LIST: KeyListState = { items: null, fetchedAt: null, fromCache: false, refreshing: false, error: null }
+const NO_NOTES: Record<string, StoredKeyNote> = Object.freeze({}) as Record<string, StoredKeyNote>
+const NO_ROTATIONS: RotationRecord[] = Object.freeze([]) as unknown as RotationRecord[]
+
+export const EMPTY_LIST: KeyListState = { items: null, fetchedAt: null, fromCache: false, refreshing: false, error: null, notes: NO_NOTES, rotations: NO_ROTATIONS }
 
 export interface ListsSlice {
   lists: Record<AccountId, KeyListState>
@@ -41,6 +55,32 @@ export interface ListsSlice {
   deleteKey(accountId: AccountId, key: KeyListItem): Promise<AppError | null>
   copyToken(pendingId: string): Promise<Result<CopyResultView>>
   confirmTokenSaved(pendingId: string): Promise<Result<null>>
+
+  /** Ticked rows per account (ids; those no longer in the list count as not ticked). */
+  selections: Record<AccountId, KeySelection>
+  /** The quick filter per account (All when absent). */
+  quickFilters: Record<AccountId, QuickFilter>
+  /** Where each batch this window runs stands, by batch id, while it runs. */
+  batches: Record<string, BatchProgressView>
+  setQuickFilter(accountId: AccountId, filter: QuickFilter): void
+  toggleSelected(accountId: AccountId, id: number): void
+  /** Shift: ticks the rows from the anchor (or `fromId`) to `toId`, in the order `shown`. */
+  extendSelection(accountId: AccountId, shown: readonly { id: number }[], toId: number, fromId?: number): void
+  setSelected(accountId: AccountId, ids: readonly number[], selected: boolean): void
+  /** Replaces the selection (Ctrl/⌘+A: what the filter shows). */
+  selectOnly(accountId: AccountId, ids: readonly number[]): void
+  clearSelection(accountId: AccountId): void
+  /** The window no longer shows the account: its selection and quick filter go. */
+  forgetKeyView(accountId: AccountId): void
+  /** Saves a checked note (an empty one with no date removes it); the list's notes follow the answer. */
+  setNote(accountId: AccountId, keyId: number, value: KeyNoteInput): Promise<Result<StoredKeyNote | null>>
+  /**
+   * Runs a bulk delete to its end, following its progress in `batches`. Rows deleted or already
+   * gone leave the list; the selection becomes the keys that failed or were not started.
+   */
+  bulkDelete(request: BulkDeleteRequest): Promise<Result<BulkDeleteResult>>
+  /** Asks main to stop a batch: requests in flight finish, none starts after. */
+  cancelBatch(batchId: string): Promise<Result<null>>
 }
 
 export const listFromView = (view: KeyListView): KeyListState => ({
@@ -48,7 +88,9 @@ export const listFromView = (view: KeyListView): KeyListState => ({
   fetchedAt: view.fetchedAt,
   fromCache: view.fromCache,
   refreshing: false,
-  error: null
+  error: null,
+  notes: view.notes,
+  rotations: view.rotations
 })
 
 /** Errors after which the list is not worth fetching: the account's session is over. */
@@ -62,6 +104,15 @@ export function createListsSlice({ api, set, get }: SliceContext): ListsSlice {
     })
   const stillCurrent = (accountId: AccountId, epoch: number): boolean =>
     get().runs.epochOf(accountId) === epoch && get().accounts.some((account) => account.id === accountId)
+  const changeSelection = (accountId: AccountId, change: (selection: KeySelection) => KeySelection): void =>
+    set((state) => ({ selections: { ...state.selections, [accountId]: change(state.selections[accountId] ?? NO_SELECTION) } }))
+  /** The list without these keys (and their notes, which main drops with them). */
+  const withoutKeys = (list: KeyListState, gone: ReadonlySet<number>): KeyListState => {
+    const notes = Object.keys(list.notes).some((id) => gone.has(Number(id)))
+      ? Object.fromEntries(Object.entries(list.notes).filter(([id]) => !gone.has(Number(id))))
+      : list.notes
+    return { ...list, items: list.items?.filter((item) => !gone.has(item.id)) ?? null, notes }
+  }
 
   const fetchList = async (accountId: AccountId, epoch: number): Promise<void> => {
     const listed = await call(() => api.keys.list({ accountId }))
@@ -138,15 +189,79 @@ export function createListsSlice({ api, set, get }: SliceContext): ListsSlice {
         const current = state.lists[accountId] ?? EMPTY_LIST
         const dialog = state.dialog
         const closes = dialog?.kind === 'delete' && dialog.accountId === accountId && dialog.key.id === key.id
+        const selection = state.selections[accountId]
         return {
           dialog: closes ? null : dialog,
-          lists: { ...state.lists, [accountId]: { ...current, items: current.items?.filter((item) => item.id !== key.id) ?? null } }
+          lists: { ...state.lists, [accountId]: withoutKeys(current, new Set([key.id])) },
+          ...(selection?.ids.has(key.id) ? { selections: { ...state.selections, [accountId]: setKeys(selection, [key.id], false) } } : {})
         }
       })
       return null
     },
 
     copyToken: (pendingId) => call(() => api.token.copy({ pendingId })),
-    confirmTokenSaved: (pendingId) => call(() => api.token.confirmSaved({ pendingId }))
+    confirmTokenSaved: (pendingId) => call(() => api.token.confirmSaved({ pendingId })),
+
+    selections: {},
+    quickFilters: {},
+    batches: {},
+    setQuickFilter: (accountId, filter) => set((state) => ({ quickFilters: { ...state.quickFilters, [accountId]: filter } })),
+    toggleSelected: (accountId, id) => changeSelection(accountId, (selection) => toggleKey(selection, id)),
+    extendSelection: (accountId, shown, toId, fromId) => changeSelection(accountId, (selection) => extendTo(selection, shown, toId, fromId)),
+    setSelected: (accountId, ids, selected) => changeSelection(accountId, (selection) => setKeys(selection, ids, selected)),
+    selectOnly: (accountId, ids) => changeSelection(accountId, () => onlyKeys(ids)),
+    clearSelection: (accountId) => {
+      if ((get().selections[accountId]?.ids.size ?? 0) > 0) changeSelection(accountId, () => NO_SELECTION)
+    },
+    forgetKeyView: (accountId) =>
+      set((state) => {
+        if (!(accountId in state.selections) && !(accountId in state.quickFilters)) return {}
+        const { [accountId]: _selection, ...selections } = state.selections
+        const { [accountId]: _filter, ...quickFilters } = state.quickFilters
+        return { selections, quickFilters }
+      }),
+
+    setNote: async (accountId, keyId, value) => {
+      const epoch = get().runs.epochOf(accountId)
+      const result = await call(() => api.notes.set({ accountId, keyId, note: value.note, reviewBy: value.reviewBy }))
+      if (result.ok && stillCurrent(accountId, epoch)) {
+        const stored = result.value
+        patchList(accountId, (list) => {
+          const { [String(keyId)]: _old, ...others } = list.notes
+          return { notes: stored ? { ...others, [String(keyId)]: stored } : others }
+        })
+      }
+      return result
+    },
+
+    bulkDelete: async (request) => {
+      const { accountId, batchId } = request
+      const epoch = get().runs.epochOf(accountId)
+      const off = api.on.batchProgress((progress) => {
+        if (progress.batchId === batchId) set((state) => ({ batches: { ...state.batches, [batchId]: progress } }))
+      })
+      try {
+        const result = await call(() => api.keys.bulkDelete(request))
+        if (result.ok && stillCurrent(accountId, epoch)) {
+          const { items } = result.value
+          const gone = new Set(items.filter((item) => item.outcome === 'deleted' || item.outcome === 'already-gone').map((item) => item.id))
+          // Failed keys stay ticked for another try, and so do the ones a cancel or stop left.
+          const again = items.filter((item) => item.outcome === 'failed' || item.outcome === 'skipped').map((item) => item.id)
+          set((state) => ({
+            lists: { ...state.lists, [accountId]: withoutKeys(state.lists[accountId] ?? EMPTY_LIST, gone) },
+            selections: { ...state.selections, [accountId]: onlyKeys(again) }
+          }))
+        }
+        return result
+      } finally {
+        off()
+        set((state) => {
+          const { [batchId]: _ended, ...batches } = state.batches
+          return { batches }
+        })
+      }
+    },
+
+    cancelBatch: (batchId) => call(() => api.keys.cancelBatch({ batchId }))
   }
 }
