@@ -12,7 +12,7 @@
 import { mkdir, copyFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { accountIdFor } from '../../src/main/accounts/account-sessions'
 import { replacementEntryOf } from '../../src/main/rotation/own-key-rotation'
 import { expectNoSeriousA11yViolations } from './support/a11y'
@@ -34,6 +34,7 @@ import {
   rotationsPanel,
   saveHygieneSettings,
   signIn,
+  switcher,
   visibleKeyNames,
   waitForShownAccount,
   waitForText,
@@ -54,6 +55,9 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await proxy?.close()
+})
+beforeEach(() => {
+  proxy.reset()
 })
 afterEach(() => {
   serverLag = 0
@@ -115,6 +119,16 @@ async function openRotation(page: Page, newKeyId: number): Promise<string> {
   const dialog = rotationDialog(page)
   await dialog.dialog.waitFor()
   return ((await dialog.stateLine.textContent()) ?? '').replace(/\s+/g, ' ').trim()
+}
+
+/**
+ * The rotation dialog's closing line (its status). Checked softly: when the dialog shows something
+ * else, the test is marked failed with what it showed, and goes on to check the server and the wire.
+ */
+async function expectOutcome(page: Page, text: string): Promise<void> {
+  const dialog = rotationDialog(page)
+  const shown = await waitForText(dialog.status, text).catch(async () => (await page.locator('dialog[open]').allInnerTexts()).join(' | ').replace(/\s+/g, ' '))
+  expect.soft(shown, 'the rotation dialog’s closing line').toContain(text)
 }
 
 async function closeRotation(page: Page): Promise<void> {
@@ -190,7 +204,7 @@ describe('rotating a key', () => {
     expect(await dialog.warnings.count()).toBe(0)
     await expectNoSeriousA11yViolations(page, 'rotation dialog (confirm finish)')
     await dialog.confirmDelete('Billing webhook').click()
-    await waitForText(dialog.status, `Done: “Billing webhook” (#${old.id}) was deleted; “Billing webhook 2026” (#${newId}) replaces it.`)
+    await expectOutcome(page, `Done: “Billing webhook” (#${old.id}) was deleted; “Billing webhook 2026” (#${newId}) replaces it.`)
     await dialog.close.click()
     await dialog.dialog.waitFor({ state: 'detached' })
 
@@ -227,7 +241,7 @@ describe('rotating a key', () => {
     expect(await dialog.alsoDeleteReplacement.isChecked()).toBe(false)
     await expectNoSeriousA11yViolations(page, 'rotation dialog (confirm cancel)')
     await dialog.confirmCancel.click()
-    await waitForText(dialog.status, 'Rotation cancelled: “Billing webhook” is kept, and so is its replacement.')
+    await expectOutcome(page, 'Rotation cancelled: “Billing webhook” is kept, and so is its replacement.')
     await dialog.close.click()
     await dialog.dialog.waitFor({ state: 'detached' })
     expect(serverKeys(account).filter((k) => k.name === 'Billing webhook').map((k) => k.id).sort()).toEqual([keys['Billing webhook']!.id, first.newId].sort())
@@ -239,7 +253,7 @@ describe('rotating a key', () => {
     await dialog.alsoDeleteReplacement.check()
     await waitForText(dialog.warnings, 'Whatever already uses the replacement stops working.')
     await dialog.confirmCancel.click()
-    await waitForText(dialog.status, `Rotation cancelled: the replacement “Call center dialer” (#${second.newId}) was deleted; “Call center dialer” is kept.`)
+    await expectOutcome(page, `Rotation cancelled: the replacement “Call center dialer” (#${second.newId}) was deleted; “Call center dialer” is kept.`)
     await dialog.close.click()
     await dialog.dialog.waitFor({ state: 'detached' })
     expect(serverKeys(account).filter((k) => k.name === 'Call center dialer').map((k) => k.id)).toEqual([keys['Call center dialer']!.id])
@@ -253,7 +267,7 @@ describe('rotating a key', () => {
     await waitForText(dialog.heading, 'Delete the old key?')
     await waitForText(dialog.warnings, 'Not yet safe: Waiting for the new key’s first use. Whatever still uses “Website chat” stops working the moment it is deleted.')
     await dialog.confirmDelete('Website chat').click()
-    await waitForText(dialog.status, `Done: “Website chat” (#${keys['Website chat']!.id}) was deleted`)
+    await expectOutcome(page, `Done: “Website chat” (#${keys['Website chat']!.id}) was deleted`)
     await dialog.close.click()
     await dialog.dialog.waitFor({ state: 'detached' })
 
@@ -276,7 +290,7 @@ describe('rotating a key', () => {
   }, 60_000)
 
   it('an open rotation survives a restart of the app; the old key deleted elsewhere completes it', async () => {
-    const { app, page, account, keys } = await signedIn()
+    const { app, page, account, accountId, keys } = await signedIn()
     const old = keys['Billing webhook']!
     const { token, newId } = await startRotation(page, 'Billing webhook')
     expect(await useKey(e2e.world.sandbox.baseUrl, token)).toBe(200)
@@ -303,12 +317,29 @@ describe('rotating a key', () => {
     })
     expect(deleted.status).toBe(200)
     await refreshList(page)
-    await waitForText(panel.item(newId), 'Done: the old key was deleted elsewhere')
-    await panel.item(newId).getByRole('button', { name: 'Dismiss', exact: true }).click()
-    await waitUntil(() => panel.panel.count(), (count) => count === 0, 'the panel to go')
     const finished = await readActivity(page, { actionLabel: 'Rotation finished' })
     expect(finished.map((r) => [r.key, r.outcome])).toEqual([[`Billing webhook (#${old.id}) · with #${newId}`, 'Done the old key was deleted elsewhere: the rotation completed itself']])
+    expect(app.preview.services.rotations.of(accountId)).toEqual([])
+    // The window says so too: the panel's "Done" line, until the person dismisses it.
+    await switcher(page).account('Northwind Voice').click()
+    await waitForShownAccount(page, 'Northwind Voice')
+    const doneLine = await waitForText(panel.item(newId), 'Done: the old key was deleted elsewhere', 3000).catch(() => null)
+    expect.soft(doneLine, 'the panel’s line for a rotation completed elsewhere').not.toBeNull()
+    if (doneLine !== null) await panel.item(newId).getByRole('button', { name: 'Dismiss', exact: true }).click()
+    await waitUntil(() => panel.panel.count(), (count) => count === 0, 'the panel to go')
+    expect(proxy.requests.filter((r) => r.method === 'DELETE')).toEqual([])
   }, 60_000)
+
+  it('the rotations panel is a region named by its heading, for assistive technology', async () => {
+    const { page } = await signedIn()
+    const { newId } = await startRotation(page, 'Billing webhook')
+    const panel = rotationsPanel(page)
+    await waitForText(panel.item(newId), 'Waiting for the new key’s first use')
+    // The heading's id is made from the account id, which holds spaces ("<email> on <base URL>"):
+    // aria-labelledby splits on spaces, so such an id names nothing.
+    expect(await panel.namedRegion.count(), 'a region named “1 open rotation”').toBe(1)
+    await expectNoSeriousA11yViolations(page, 'rotations panel')
+  })
 })
 
 describe('replacing the app’s own key', () => {

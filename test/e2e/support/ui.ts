@@ -321,11 +321,18 @@ export const rotationDialog = (page: Page) => {
   }
 }
 
-/** The shown account's "N open rotation(s)" panel. */
+const OPEN_ROTATIONS = /^\d+ open rotations?$/
+
+/**
+ * The shown account's "N open rotation(s)" panel, found as the section holding that heading (its
+ * name as a region is checked on its own: `namedRegion`).
+ */
 export const rotationsPanel = (page: Page) => {
-  const panel = page.getByRole('region', { name: /^\d+ open rotations?$/ })
+  const panel = page.locator('section').filter({ has: page.getByRole('heading', { level: 2, name: OPEN_ROTATIONS }) })
   return {
     panel,
+    /** The same panel as assistive technology finds it: a region named by its heading. */
+    namedRegion: page.getByRole('region', { name: OPEN_ROTATIONS }),
     heading: panel.getByRole('heading', { level: 2 }),
     items: panel.getByRole('listitem'),
     /** The item whose pair mentions the replacement `#id`. */
