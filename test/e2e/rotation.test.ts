@@ -9,18 +9,15 @@
  * sandbox records "40 s ago" counts 40 s towards a 1-minute quiet period at once, so the states
  * move on in about 20 s of real time instead of a minute, and no other clock is faked.
  */
-import { mkdir, copyFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { accountIdFor } from '../../src/main/accounts/account-sessions'
 import { replacementEntryOf } from '../../src/main/rotation/own-key-rotation'
 import { expectNoSeriousA11yViolations } from './support/a11y'
-import { useE2eWorld, type E2eApp, type SandboxAccount } from './support/app'
-import { e2eVault, REPO_ROOT } from './support/env'
+import { readmeScreenshot, useE2eWorld, type E2eApp, type SandboxAccount } from './support/app'
+import { e2eVault } from './support/env'
 import { startRecordingProxy, type ProxiedRequest, type RecordingProxy } from './support/recording-proxy'
 import { idOfToken, useKey } from './support/sandbox-keys'
-import { SCREENSHOT_DIR, setColorScheme } from './support/screenshots'
 import {
   chooseFromAccountMenu,
   copyOnceDialog,
@@ -305,7 +302,7 @@ describe('rotating a key', () => {
     await waitForText(panel.item(newId), 'Old key quiet for')
     await waitForText(mainScreen(page).status, 'Updated just now')
     await page.mouse.move(0, 0)
-    await readmeScreenshot(page, 'rotation-open.png')
+    await readmeScreenshot(page, 'rotation-open.png', { width: 1280, height: 520 })
     expect(await openRotation(page, newId)).toContain('Old key quiet for')
     await closeRotation(page)
     expect(proxy.requests.filter((r) => r.method === 'DELETE')).toEqual([])
@@ -421,15 +418,3 @@ describe('replacing the app’s own key', () => {
     expect(JSON.stringify(rows)).not.toContain(newToken!)
   }, 60_000)
 })
-
-/**
- * A screenshot for the README, in light: always under test-results/screenshots/, and copied to
- * resources/screenshots/ when AUTOCALLS_README_SCREENSHOTS=1 (so ordinary runs change no tracked file).
- */
-async function readmeScreenshot(page: Page, name: string): Promise<void> {
-  await setColorScheme(page, 'light')
-  await mkdir(SCREENSHOT_DIR, { recursive: true })
-  const path = join(SCREENSHOT_DIR, name)
-  await page.screenshot({ path, animations: 'disabled', caret: 'hide' })
-  if (process.env['AUTOCALLS_README_SCREENSHOTS'] === '1') await copyFile(path, join(REPO_ROOT, 'resources', 'screenshots', name))
-}

@@ -432,3 +432,115 @@ export async function readActivity(page: Page, options: { actionLabel?: string }
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** The quick filters beside the name filter: radios named "<label> <count>" ("Stale 12"). */
+export const quickFilters = (page: Page) => {
+  const group = page.getByRole('radiogroup', { name: 'Quick filters', exact: true })
+  return {
+    group,
+    radios: group.getByRole('radio'),
+    /** The filter whose label is `label`, whatever its count. */
+    filter: (label: string) => group.getByRole('radio', { name: new RegExp(`^${escapeRegExp(label)} \\d+$`) })
+  }
+}
+
+/** The quick filters as "label count" texts, in order ("All 9", "In use 3", …). */
+export async function quickFilterTexts(page: Page): Promise<string[]> {
+  return (await quickFilters(page).radios.allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim())
+}
+
+/** Chooses a quick filter and waits until it is the checked one. */
+export async function chooseQuickFilter(page: Page, label: string): Promise<void> {
+  const radio = quickFilters(page).filter(label)
+  await radio.click()
+  await waitUntil(() => radio.getAttribute('aria-checked'), (checked) => checked === 'true', `“${label}” to be chosen`)
+}
+
+/** What a key's row says of it: its state in words and its markers. */
+export const keyRow = (page: Page, name: string) => {
+  const row = mainScreen(page).row(name)
+  return {
+    row,
+    checkbox: row.getByRole('checkbox', { name: `Select ${name}`, exact: true }),
+    state: row.locator('.key-state'),
+    reviewDue: row.getByText('Review due', EXACT),
+    note: row.locator('.key-note'),
+    notes: row.getByRole('button', { name: `Notes on ${name}`, exact: true })
+  }
+}
+
+/** The state words of every rendered row, by key name. */
+export async function rowStates(page: Page): Promise<Record<string, string>> {
+  const pairs = await mainScreen(page)
+    .rows.evaluateAll((rows) =>
+      rows.map((row) => [row.querySelector('.key-name')?.textContent ?? '', row.querySelector('.key-state')?.textContent ?? ''] as const)
+    )
+  return Object.fromEntries(pairs)
+}
+
+/** The names of the ticked rows, top to bottom. */
+export async function selectedKeyNames(page: Page): Promise<string[]> {
+  const labels = await mainScreen(page)
+    .table.getByRole('checkbox', { name: /^Select (?!all shown keys$)/, checked: true })
+    .evaluateAll((boxes) => boxes.map((box) => box.getAttribute('aria-label') ?? ''))
+  return labels.map((label) => label.replace(/^Select /, ''))
+}
+
+/** "N selected" and "Delete N keys…" above the list. */
+export const selectionBar = (page: Page) => ({
+  count: page.locator('.selection-count'),
+  deleteSelected: page.getByRole('button', { name: /^Delete \d+ keys?…$/ }),
+  clear: page.getByRole('button', { name: 'Clear selection', exact: true })
+})
+
+/** "Note on “name”": the note and its review date, kept on this computer. */
+export const notesDialog = (page: Page) => {
+  const dialog = page.getByRole('dialog', { name: /^Note on “.*”$/ })
+  return {
+    dialog,
+    note: dialog.getByLabel('Note', EXACT),
+    reviewBy: dialog.getByLabel('Review by (optional)', EXACT),
+    save: dialog.getByRole('button', { name: /^(Save|Saving…)$/ }),
+    cancel: dialog.getByRole('button', { name: 'Cancel', exact: true }),
+    remove: dialog.getByRole('button', { name: 'Remove note', exact: true }),
+    alerts: dialog.getByRole('alert')
+  }
+}
+
+/** Writes a note (and review date, `YYYY-MM-DD` or '') on a key from its row, and waits until the dialog closed. */
+export async function writeNote(page: Page, keyName: string, note: string, reviewBy = ''): Promise<void> {
+  await keyRow(page, keyName).notes.click()
+  const dialog = notesDialog(page)
+  await dialog.dialog.waitFor()
+  await dialog.note.fill(note)
+  await dialog.reviewBy.fill(reviewBy)
+  await dialog.save.click()
+  await dialog.dialog.waitFor({ state: 'detached' })
+}
+
+/** "Delete N keys?": the confirmation, the batch's progress, and its results. */
+export const bulkDeleteDialog = (page: Page) => {
+  const dialog = page.getByRole('dialog', { name: /^(Delete \d+ keys?\?|Delete the key this app signs in with\?|Bulk delete finished)$/ })
+  return {
+    dialog,
+    heading: dialog.getByRole('heading', { level: 2 }),
+    names: dialog.getByRole('list', { name: 'Keys to delete', exact: true }).getByRole('listitem'),
+    includeOwnKey: dialog.getByRole('checkbox', { name: /^Also delete “.*”, the key this app signs in with$/ }),
+    typeName: dialog.getByLabel('Type the key name to confirm', EXACT),
+    typeCount: dialog.getByLabel(/^Type \d+ to confirm$/),
+    confirm: dialog.getByRole('button', { name: /^Delete \d+ keys?$/ }),
+    cancel: dialog.getByRole('button', { name: /^(Cancel|Cancelling…)$/ }),
+    progress: dialog.getByRole('progressbar', { name: 'Bulk delete progress', exact: true }),
+    counts: dialog.locator('.batch-counts'),
+    pause: dialog.locator('.batch-pause'),
+    summary: dialog.locator('.dialog-lead'),
+    results: dialog.getByRole('list', { name: 'Result per key', exact: true }).getByRole('listitem'),
+    close: dialog.getByRole('button', { name: 'Close', exact: true }),
+    alerts: dialog.getByRole('alert')
+  }
+}
+
+/** The per-key result lines of a finished batch ("Name (ID 12): Deleted"). */
+export async function bulkResults(page: Page): Promise<string[]> {
+  return (await bulkDeleteDialog(page).results.allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim())
+}
