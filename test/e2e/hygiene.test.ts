@@ -291,6 +291,7 @@ describe('bulk delete', () => {
     await dialog.confirm.click()
 
     await waitForText(dialog.counts, /^[1-9]\d* done · 0 failed · \d+ remaining$/, 15_000)
+    expect(await dialog.progress.getAttribute('max')).toBe('12')
     await dialog.cancel.click()
     const summary = await waitForText(dialog.summary, /^Cancelled: \d+ keys? (was|were) deleted; \d+ not started\./, 15_000)
     const [, deletedText, notStartedText] = /^Cancelled: (\d+) keys? (?:was|were) deleted; (\d+) not started\./.exec(summary)!
@@ -334,6 +335,7 @@ describe('bulk delete', () => {
     const dialog = await openBulkDelete(page, 8)
     await dialog.confirm.click()
     await waitForText(dialog.pause, /^Pausing \d+ s to stay within the server's limit$/, 15_000)
+    await expectNoSeriousA11yViolations(page, 'bulk delete paused by a 429')
     await waitForText(dialog.summary, 'Deleted 8 of 8 keys.', 20_000)
     await dialog.close.click()
     await dialog.dialog.waitFor({ state: 'detached' })

@@ -21,8 +21,10 @@ import { idOfToken, useKey } from './support/sandbox-keys'
 import {
   chooseFromAccountMenu,
   copyOnceDialog,
+  keyRow,
   mainScreen,
   newKeyDialog,
+  notesDialog,
   readActivity,
   rotateButton,
   rotateDialog,
@@ -36,6 +38,7 @@ import {
   waitForShownAccount,
   waitForText,
   waitUntil,
+  writeNote,
   type ActivityRowText
 } from './support/ui'
 
@@ -73,8 +76,8 @@ interface RotationWorld {
 const ROTATABLE = ['Billing webhook', 'Call center dialer', 'Website chat'] as const
 
 /** A fresh app signed in (through the proxy) to an account with three keys in use, plus its sign-in key. */
-async function signedIn(): Promise<RotationWorld> {
-  const account = e2e.world.newAccount({ name: 'Northwind Voice' })
+async function signedIn(options: { email?: string } = {}): Promise<RotationWorld> {
+  const account = e2e.world.newAccount({ name: 'Northwind Voice', ...options })
   const now = Date.now() - serverLag
   const keys: RotationWorld['keys'] = {}
   for (const [index, name] of ROTATABLE.entries()) {
@@ -91,16 +94,18 @@ const writes = (requests: readonly ProxiedRequest[]) => requests.filter((r) => r
 const serverKeys = (account: SandboxAccount) => e2e.world.sandbox.listKeysOf(account.token)
 
 /** Starts the rotation of `oldName` from its row, names the replacement, and returns the token the copy-once dialog showed. */
-async function startRotation(page: Page, oldName: string, options: { newName?: string } = {}): Promise<{ token: string; newId: number; dialogText: string }> {
+async function startRotation(page: Page, oldName: string, options: { newName?: string; scan?: boolean } = {}): Promise<{ token: string; newId: number; dialogText: string }> {
   await rotateButton(page, oldName).click()
   const dialog = rotateDialog(page)
   await dialog.dialog.waitFor()
   // The old key's name is proposed.
   expect(await dialog.name.inputValue()).toBe(oldName)
+  if (options.scan) await expectNoSeriousA11yViolations(page, 'rotate key dialog')
   if (options.newName !== undefined) await dialog.name.fill(options.newName)
   await dialog.create.click()
   const copy = copyOnceDialog(page)
   await copy.dialog.waitFor()
+  if (options.scan) await expectNoSeriousA11yViolations(page, 'copy-once dialog of a replacement')
   const token = await copy.token.inputValue()
   expect(token).toMatch(TOKEN_PATTERN)
   const dialogText = ((await copy.dialog.textContent()) ?? '').replace(/\s+/g, ' ')
@@ -149,13 +154,17 @@ describe('rotating a key', () => {
   it('rotates a key: the token once, labelled as the replacement; the states advance as the keys are used; finishing deletes the old key (one POST, one DELETE on the wire)', async () => {
     serverLag = 40_000
     const { page, account, keys } = await signedIn()
-    await saveHygieneSettings(page, { quietPeriodMinutes: 1 })
+    await saveHygieneSettings(page, { quietPeriodMinutes: 1 }, { check: () => expectNoSeriousA11yViolations(page, 'settings with key hygiene and rotation') })
     const old = keys['Billing webhook']!
+    await writeNote(page, 'Billing webhook', 'Stripe webhook of the billing service', '2027-03-01')
     proxy.reset()
 
-    const { token, newId, dialogText } = await startRotation(page, 'Billing webhook', { newName: 'Billing webhook 2026' })
+    const { token, newId, dialogText } = await startRotation(page, 'Billing webhook', { newName: 'Billing webhook 2026', scan: true })
     expect(dialogText).toContain(`Replacement for Billing webhook (#${old.id})`)
     expect(serverKeys(account).find((k) => k.id === newId)?.name).toBe('Billing webhook 2026')
+    // The old key's note and review date move to the replacement.
+    await waitForText(keyRow(page, 'Billing webhook 2026').note, 'Stripe webhook of the billing service')
+    expect(await keyRow(page, 'Billing webhook').note.count()).toBe(0)
 
     // Open: the panel lists it, both rows show the link.
     const panel = rotationsPanel(page)
@@ -213,9 +222,15 @@ describe('rotating a key', () => {
     await waitUntil(() => visibleKeyNames(page), (names) => !names.includes('Billing webhook') && names.includes('Billing webhook 2026'), 'the list without the old key')
     await waitUntil(() => panel.panel.count(), (count) => count === 0, 'the rotations panel to go')
     expect(await useKey(e2e.world.sandbox.baseUrl, old.token)).toBe(401)
+    await waitForText(keyRow(page, 'Billing webhook 2026').note, 'Stripe webhook of the billing service')
+    await keyRow(page, 'Billing webhook 2026').notes.click()
+    expect(await notesDialog(page).reviewBy.inputValue()).toBe('2027-03-01')
+    await notesDialog(page).cancel.click()
+    await notesDialog(page).dialog.waitFor({ state: 'detached' })
 
     // The activity log has every step.
     const rows = await readActivity(page)
+    await expectNoSeriousA11yViolations(page, 'activity log')
     expect(activityOf(rows, 'Rotation started').map((r) => r.key)).toEqual([`Billing webhook (#${old.id}) · with #${newId}`])
     expect(activityOf(rows, 'Replacement created').map((r) => r.key)).toEqual([`Billing webhook 2026 (#${newId}) · with #${old.id}`])
     expect(activityOf(rows, 'Replacement in use').map((r) => r.key)).toEqual([`Billing webhook 2026 (#${newId}) · with #${old.id}`])
@@ -287,7 +302,7 @@ describe('rotating a key', () => {
   }, 60_000)
 
   it('an open rotation survives a restart of the app; the old key deleted elsewhere completes it', async () => {
-    const { app, page, account, accountId, keys } = await signedIn()
+    const { app, page, account, accountId, keys } = await signedIn({ email: 'ops@northwind-voice.example' })
     const old = keys['Billing webhook']!
     const { token, newId } = await startRotation(page, 'Billing webhook')
     expect(await useKey(e2e.world.sandbox.baseUrl, token)).toBe(200)

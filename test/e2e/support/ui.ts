@@ -373,10 +373,15 @@ export const hygieneSettings = (page: Page) => {
 }
 
 /** Opens Settings, sets the fields given, saves, waits for "Saved." and closes the dialog. */
-export async function saveHygieneSettings(page: Page, values: { quietPeriodMinutes?: number; staleAfterDays?: number; newForDays?: number }): Promise<void> {
+export async function saveHygieneSettings(
+  page: Page,
+  values: { quietPeriodMinutes?: number; staleAfterDays?: number; newForDays?: number },
+  options: { check?: () => Promise<unknown> } = {}
+): Promise<void> {
   await accountHeader(page).settings.click()
   const settings = hygieneSettings(page)
   await settings.form.waitFor()
+  await options.check?.()
   if (values.quietPeriodMinutes !== undefined) await settings.quietPeriod.fill(String(values.quietPeriodMinutes))
   if (values.staleAfterDays !== undefined) await settings.staleAfter.fill(String(values.staleAfterDays))
   if (values.newForDays !== undefined) await settings.newFor.fill(String(values.newForDays))
