@@ -2,6 +2,8 @@
 export declare const RESULTS_DIR: string
 export declare function renderFaultTable(table: unknown): string
 export declare function renderFaultUi(ui: unknown): string
+export declare function renderBulkDeleteFaults(report: unknown): string
+export declare function renderRotationFaults(report: unknown): string
 export declare function renderFuzzCounts(fuzz: unknown): string
 export declare function renderLoad(load: unknown): string
 export declare function renderKeychain(runs: unknown): string

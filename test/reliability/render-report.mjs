@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Renders the measurements the reliability tests leave in test-results/reliability/ (fault table,
- * fuzz counts, load figures, secret scans) as the README's "Reliability and security" section.
+ * bulk delete and rotation under faults, fuzz counts, load figures, secret scans) as the README's "Reliability and security" section.
  *
  *   node test/reliability/render-report.mjs            # prints the Markdown
  *   node test/reliability/render-report.mjs --check    # also fails if a measurement is missing
@@ -79,6 +79,79 @@ export function renderFaultTable(table) {
 export function renderFaultUi(ui) {
   const lines = ['| Fault | Refresh | Create |', '| --- | --- | --- |']
   for (const row of ui.rows) lines.push(`| ${escapeCell(row.fault)} | ${escapeCell(stable(row.refresh ?? '—'))} | ${escapeCell(stable(row.create ?? '—'))} |`)
+  return `${lines.join('\n')}\n`
+}
+
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/** "4 deleted, 6 failed" from a batch's outcome counts. */
+function outcomeText(counts) {
+  const parts = []
+  if (counts.deleted) parts.push(`${counts.deleted} deleted`)
+  if (counts['already-gone']) parts.push(`${counts['already-gone']} already gone`)
+  if (counts.failed) parts.push(`${counts.failed} failed`)
+  if (counts.skipped) parts.push(`${counts.skipped} skipped`)
+  return parts.join(', ') || 'nothing'
+}
+
+/** A batch's 429 pauses: how long, and whether anything left meanwhile. */
+const pauseText = (run) => `≥ ${seconds(Math.floor(run.shortestPauseMs / 100) * 100)} each, ${run.sentDuringPause === 0 ? 'no DELETE sent during one' : `**${run.sentDuringPause} DELETEs sent during one**`}`
+
+/** Bulk delete with a fault from the (k+1)-th delete on (test/reliability/batch-faults.test.ts). */
+export function renderBulkDeleteFaults(report) {
+  const { selected, faultAfter, unselected, maxInFlight, retryAttempts } = report.batch
+  const lines = [
+    `| Fault (from delete ${faultAfter + 1} of ${selected} on) | While it lasts | Requests | The person reads | Recovers by itself | Retry of the rest |`,
+    '| --- | --- | --- | --- | --- | --- |'
+  ]
+  for (const row of report.bulkDelete) {
+    if (row.missing) {
+      lines.push(`| ${escapeCell(row.fault)} | **not measured (test failed)** | | | | |`)
+      continue
+    }
+    const p = row.persistent
+    const lasts = [`${outcomeText(p.outcomes)}${p.neverReached ? ` (${p.neverReached} never reached the server)` : ''}`]
+    if (p.ended === 'stopped') lasts.push('**batch stopped**')
+    if (p.signedOut) lasts.push('account signed out, keychain cleared')
+    const failedGone = p.outcomes.failed - p.selectedStillOnServer
+    if (p.outcomes.failed && failedGone > 0 && p.ended !== 'stopped') lasts.push(`the server had in fact deleted ${failedGone} of the failed (not claimed)`)
+    if (p.pausesShown) lasts.push(`each 429 paused the whole batch: ${plural(p.pausesShown, 'pause')} shown, ${pauseText(p)}`)
+    const requests = `${plural(p.deletesSent, 'DELETE')} sent, ${p.deletesReceived} received; all of selected ids`
+    const reads = p.reasons.map((r) => `${code(r.kind)} ×${r.keys}: ${stable(r.message)}`)
+    if (row.accountMessage) reads.push(`account: “${stable(row.accountMessage)}”`)
+    const t = row.transient
+    const heals = t
+      ? `**yes**: ${outcomeText(t.outcomes)}, ${plural(t.deletesSent, 'DELETE')}${t.pausesShown ? `; the whole batch paused for the Retry-After (the pause shown, ${pauseText(t)})` : ''}`
+      : '— (needs the person)'
+    const rest = row.retryOfRest ? `${outcomeText(row.retryOfRest.outcomes)}, ${plural(row.retryOfRest.deletesSent, 'DELETE')}${p.signedOut ? ' (after signing in again)' : ''}` : '—'
+    lines.push(`| ${escapeCell(row.fault)} | ${escapeCell(lasts.join('; '))} | ${escapeCell(requests)} | ${escapeCell(reads.join('; ') || '—')} | ${escapeCell(heals)} | ${escapeCell(rest)} |`)
+  }
+  lines.push('')
+  lines.push(
+    `A batch of ${selected} selected keys (${maxInFlight} in flight) in an account with ${unselected} other keys and the app's own key; the fault hits every DELETE from the ${faultAfter + 1}th on, ` +
+      `until the batch has answered. In every row each selected key comes back as deleted, already gone, failed with its reason, or skipped; the sandbox's request log holds DELETEs of selected ids only, ` +
+      `and the keys outside the selection are all still there. A key answered as deleted is gone from the server; a failed one is never claimed as deleted. ` +
+      `DELETE is retried by the client (${retryAttempts} attempts) on network and 5xx failures; a 429 pauses the whole batch for its Retry-After and the task runs again (up to 3 times). ` +
+      '“Recovers by itself”: the fault ends during the client’s first back-off (or is a single 429), and the same batch completes. “Retry of the rest”: the failed and skipped keys, deleted again once the fault is gone.'
+  )
+  return `${lines.join('\n')}\n`
+}
+
+/** Guided rotation under faults (test/reliability/batch-faults.test.ts). */
+export function renderRotationFaults(report) {
+  const lines = ['| Step | Fault | Answer | Requests | Rotation | Server afterwards | Then |', '| --- | --- | --- | --- | --- | --- | --- |']
+  for (const row of report.rotation) {
+    const answer = row.kind === 'ok' ? 'succeeds' : `${code(row.kind)} ${stable(row.message)}`
+    const verb = row.step === 'start' ? 'POST' : 'DELETE'
+    const rotation = row.rotationOpen ? 'stays open (stored)' : '**not opened**'
+    const server = [row.oldKeyOnServer ? 'old key kept' : 'old key gone', row.step === 'start' ? `replacement made ${row.replacementsOnServer === 1 ? 'once' : `${row.replacementsOnServer} times`}` : 'replacement kept']
+    if (row.signedOut) server.push('signed out, keychain cleared')
+    lines.push(
+      `| ${row.step === 'start' ? 'Start (create the replacement)' : 'Finish (delete the old key)'} | ${escapeCell(row.fault)} | ${escapeCell(answer)} | ${plural(row.requestsSent, verb)} | ${rotation} | ${escapeCell(server.join('; '))} | ${escapeCell(row.after)} |`
+    )
+  }
+  lines.push('')
+  lines.push('The create of a replacement is one POST, never retried; the old key’s DELETE has the client’s usual retries (a 401 is not retried).')
   return `${lines.join('\n')}\n`
 }
 
@@ -175,6 +248,11 @@ export function renderReport() {
   else missing.push('fault-table.json')
   const ui = read('fault-ui.json')
   if (ui) out.push('The same faults through the window (Chromium, browser preview):', '', renderFaultUi(ui))
+  const batch = read('batch-faults.json')
+  if (batch) {
+    out.push('### Bulk delete under faults', '', renderBulkDeleteFaults(batch))
+    out.push('### Rotation under faults', '', renderRotationFaults(batch))
+  } else missing.push('batch-faults.json')
   const fuzz = read('fuzz-counts.json')
   out.push('### Bad input (property-based, fast-check)', '')
   if (fuzz) out.push(renderFuzzCounts(fuzz))

@@ -6,7 +6,7 @@
  * open and the window is visible the account's list is refreshed on its own, gently and paced.
  */
 import type { AccountId, ApiKey, CreatedKeyView } from '../../shared/domain'
-import { updateRotation, type RotationRecord } from '../../shared/rotation'
+import { updateRotation, type RotationKeyRef, type RotationRecord } from '../../shared/rotation'
 import type { AccountSessions } from '../accounts/account-sessions'
 import type { ActivityRecorder } from '../services/activity-recorder'
 import { toAppError, UserFacingError } from '../services/app-error'
@@ -74,7 +74,12 @@ export class RotationService {
     }
     const oldKey = { id: old.id, name: old.name }
     // One POST, never retried; a lost answer says the key may exist, and no rotation is opened.
-    const created = await keys.create(accountId, name, requestId, { replaces: oldKey })
+    let created: CreatedKeyView
+    try {
+      created = await keys.create(accountId, name, requestId, { replaces: oldKey })
+    } catch (error) {
+      throw explainLostReplacement(error, oldKey, name)
+    }
     if (!created.key) {
       // No id to follow (the token had no `<id>|`): the token is still shown, but nothing can be watched.
       await activity.record(accountId, { action: 'rotation-cancelled', keyId, keyName: old.name, outcome: 'failed', detail: 'the replacement’s id is unknown, so it cannot be followed' })
@@ -204,4 +209,21 @@ export class RotationService {
     if (this.of(accountId).length === 0) this.watcher.unwatch(accountId)
     await this.#deps.activity.record(accountId, record)
   }
+}
+
+/**
+ * A create's own "may exist" message says to look for the name and delete what is found. A
+ * replacement is usually named like the old key, so that could lead to deleting the old key:
+ * say which key to look for, and that no rotation was opened.
+ */
+function explainLostReplacement(error: unknown, oldKey: RotationKeyRef, name: string): unknown {
+  if (!(error instanceof UserFacingError) || error.kind !== 'create_outcome_unknown') return error
+  // The reason in brackets, as keys-service's explainCreateFailure words it.
+  const reason = /^The server did not confirm the new key \((.+)\)\. It may have/.exec(error.message)?.[1]
+  return new UserFacingError(
+    'create_outcome_unknown',
+    `The server did not confirm the replacement of “${oldKey.name}”${reason ? ` (${reason})` : ''}, so no rotation was opened. ` +
+      `It may have been created anyway, so do not simply try again: check the refreshed list for a new key named “${name}” besides #${oldKey.id}. ` +
+      `If it is there, its token was lost, so delete that new key (not #${oldKey.id}) and start the rotation again.`
+  )
 }

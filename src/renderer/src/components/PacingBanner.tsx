@@ -25,11 +25,13 @@ export function pacingText(pacing: PacingView, now: number): string {
   return `Spreading background requests to stay within the server's limit${left}`
 }
 
-/** Re-renders once a second while a countdown runs. */
+/**
+ * The time, re-read once a second until `until` (ISO) has passed. The caller keys the component
+ * by `until`, so a new pause starts from a fresh reading.
+ */
 function useCountdownNow(until: string | null): number {
   const [now, setNow] = useState(() => Date.now())
   useEffect(() => {
-    setNow(Date.now())
     if (until === null) return
     const end = Date.parse(until)
     if (!Number.isFinite(end)) return
@@ -44,8 +46,12 @@ function useCountdownNow(until: string | null): number {
 }
 
 export function PacingBanner({ pacing }: { pacing: PacingView | null }) {
-  const now = useCountdownNow(pacing?.resumesAt ?? null)
   if (!pacing) return null
+  return <PacingLine key={pacing.resumesAt ?? ''} pacing={pacing} />
+}
+
+function PacingLine({ pacing }: { pacing: PacingView }) {
+  const now = useCountdownNow(pacing.resumesAt)
   return (
     <div role="timer" aria-label="Pacing" className="banner banner-pacing">
       <span>{pacingText(pacing, now)}</span>

@@ -3,7 +3,7 @@
  * rotation's dialog (finish or cancel). Loaded on demand: only accounts with a rotation need it.
  */
 import '../styles/rotation.css'
-import { useMemo } from 'react'
+import { useId, useMemo } from 'react'
 import type { AccountId } from '../../../shared/domain'
 import { describeRotation, rotationAgeText } from '../../../shared/rotation'
 import { rotationPair, rotationReading, shownRotations } from '../lib/rotation-view'
@@ -24,14 +24,15 @@ export default function RotationsPanel({ accountId }: { accountId: AccountId }) 
   }))
   // Ages and "safe in" figures move by the minute; the list itself moves them on too.
   const now = useNow(30_000)
+  const ids = useId()
   const shown = useMemo(() => shownRotations(records, new Set(dismissed)), [records, dismissed])
   if (shown.length === 0) return null
   const quietMs = quietMinutes * 60_000
   const open = shown.filter((record) => record.finishedAt === null).length
   return (
-    <section className="rotations-panel" aria-labelledby={`rotations-${accountId}`}>
-      <h2 className="rotations-title" id={`rotations-${accountId}`}>
-        {open === 1 ? '1 open rotation' : `${open} open rotations`}
+    <section className="rotations-panel" aria-labelledby={`${ids}-title`}>
+      <h2 className="rotations-title" id={`${ids}-title`}>
+        {open === 0 ? 'Rotations' : open === 1 ? '1 open rotation' : `${open} open rotations`}
       </h2>
       <ul className="rotations-list">
         {shown.map((record) => {
@@ -40,7 +41,7 @@ export default function RotationsPanel({ accountId }: { accountId: AccountId }) 
           const done = record.finishedAt !== null
           return (
             <li key={record.newKey.id} className={`rotation-item rotation-${reading.state}`}>
-              <span className="rotation-pair" id={`rotation-${record.newKey.id}`}>
+              <span className="rotation-pair" id={`${ids}-${record.newKey.id}`}>
                 {rotationPair(record)}
               </span>
               <span className="rotation-state">{text.title}</span>
@@ -49,7 +50,7 @@ export default function RotationsPanel({ accountId }: { accountId: AccountId }) 
                 <button
                   type="button"
                   className="button small"
-                  aria-describedby={`rotation-${record.newKey.id}`}
+                  aria-describedby={`${ids}-${record.newKey.id}`}
                   onClick={() => dismissRotation(accountId, record.newKey.id)}
                 >
                   Dismiss
@@ -59,7 +60,7 @@ export default function RotationsPanel({ accountId }: { accountId: AccountId }) 
                   type="button"
                   className="button small"
                   data-opens-dialog="rotation"
-                  aria-describedby={`rotation-${record.newKey.id}`}
+                  aria-describedby={`${ids}-${record.newKey.id}`}
                   onClick={() => openDialog({ kind: 'rotation', accountId, newKeyId: record.newKey.id })}
                 >
                   {reading.state === 'safe-to-finish' ? 'Finish…' : 'Details…'}

@@ -13,13 +13,13 @@ import { useApp } from '../store/store-context'
 import { prefetchCopyOnceDialog, useOfferTokens } from './CopyOnceHost'
 import { ModalDialog } from './ModalDialog'
 
-/** A failed start as a message under the field, or an alert for the dialog. */
-function describeStartError(error: AppError, name: string): { field: string | null; alert: string | null } {
+/**
+ * A failed start as a message under the field, or an alert for the dialog. A lost answer
+ * (`create_outcome_unknown`) is main's own sentence: it says which key to look for in the list
+ * (refreshed meanwhile), and that no rotation was opened. Nothing is retried.
+ */
+function describeStartError(error: AppError): { field: string | null; alert: string | null } {
   if (error.kind === 'validation') return { field: error.fieldErrors?.name?.[0] ?? error.message, alert: null }
-  if (error.kind === 'create_outcome_unknown') {
-    // Never retried for the person: the list is being refreshed so they can see whether it exists.
-    return { field: null, alert: `${error.message} No rotation was opened. Look for “${name}” in the list before trying again.` }
-  }
   if (error.kind === 'rate_limited' && error.retryAfterSeconds !== undefined && !/\d/.test(error.message)) {
     return { field: null, alert: `${error.message} Try again in ${error.retryAfterSeconds} seconds.` }
   }
@@ -41,6 +41,8 @@ export function RotateDialog({ accountId, keyId }: { accountId: AccountId; keyId
   const [fieldError, setFieldError] = useState<string | null>(null)
   const [alert, setAlert] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  // After a lost answer the replacement may exist: the person checks the list before any new try.
+  const [mayExist, setMayExist] = useState(false)
   const inFlight = useRef(false)
   const inputRef = useRef<HTMLInputElement>(null)
   const ids = useId()
@@ -55,7 +57,7 @@ export function RotateDialog({ accountId, keyId }: { accountId: AccountId; keyId
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()
-    if (inFlight.current || !original) return
+    if (inFlight.current || !original || mayExist) return
     const check = checkKeyName(name)
     if (!check.ok) {
       setFieldError(check.message)
@@ -84,7 +86,8 @@ export function RotateDialog({ accountId, keyId }: { accountId: AccountId; keyId
       ])
       return
     }
-    const described = describeStartError(result.error, check.name)
+    setMayExist(result.error.kind === 'create_outcome_unknown')
+    const described = describeStartError(result.error)
     setFieldError(described.field)
     setAlert(described.alert)
     if (described.field) inputRef.current?.focus()
@@ -178,12 +181,20 @@ export function RotateDialog({ accountId, keyId }: { accountId: AccountId; keyId
           </p>
         )}
         <div className="dialog-actions">
-          <button type="button" className="button" onClick={dismiss} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={busy} aria-busy={busy || undefined}>
-            {busy ? 'Creating…' : 'Create replacement'}
-          </button>
+          {mayExist ? (
+            <button type="button" className="button primary" onClick={dismiss}>
+              Close
+            </button>
+          ) : (
+            <>
+              <button type="button" className="button" onClick={dismiss} disabled={busy}>
+                Cancel
+              </button>
+              <button type="submit" className="button primary" disabled={busy} aria-busy={busy || undefined}>
+                {busy ? 'Creating…' : 'Create replacement'}
+              </button>
+            </>
+          )}
         </div>
       </form>
     </ModalDialog>

@@ -86,7 +86,8 @@ export function checkSettingsForm(form: Record<HygieneField, string> & { remind:
     errors.quietPeriodMinutes = `“Quiet period” must be a whole number of minutes from ${min} to ${max} (${max / (24 * 60)} days).`
   }
   if (!hygiene.ok || errors.quietPeriodMinutes) return { ok: false, errors }
-  return { ok: true, changes: { ...hygiene.settings, quietPeriodMinutes: quiet as number } }
+  const { staleAfterDays, newForDays, rotateAfterDays } = hygiene.settings
+  return { ok: true, changes: { staleAfterDays, newForDays, rotateAfterDays, quietPeriodMinutes: quiet as number } }
 }
 
 /** Key states, the rotation reminder and the rotation quiet period, saved together. */

@@ -4,7 +4,7 @@
  * at the time, so entries of deleted keys still say which key it was. Loaded on demand.
  */
 import '../styles/activity.css'
-import { useCallback, useEffect, useId, useRef, useState } from 'react'
+import { useEffect, useId, useState } from 'react'
 import { ACTIVITY_ACTION_LABELS, ACTIVITY_ACTIONS, type ActivityAction, type ActivityEntry, type ActivityReadResult } from '../../../shared/activity'
 import { accountLabel, type AccountId } from '../../../shared/domain'
 import { finishExport } from '../lib/export-file'
@@ -29,34 +29,34 @@ export default function ActivityScreen() {
     listActivity: state.listActivity,
     exportActivity: state.exportActivity
   }))
-  const [accountId, setAccountId] = useState<AccountId | ''>('')
+  const [accountId, setAccountId] = useState<AccountId>('') // '' is every account
   const [action, setAction] = useState<ActivityAction | ''>('')
   const [limit, setLimit] = useState(ACTIVITY_PAGE_SIZE)
-  const [log, setLog] = useState<ActivityReadResult | null>(null)
-  const [loading, setLoading] = useState(true)
-  const [error, setError] = useState<string | null>(null)
+  // Bumped by "Try again": the same filters, asked again.
+  const [attempt, setAttempt] = useState(0)
+  const [answer, setAnswer] = useState<{ query: string; log: ActivityReadResult | null; error: string | null } | null>(null)
   const [exportMessage, setExportMessage] = useState<string | null>(null)
   const [exporting, setExporting] = useState(false)
   const now = useNow()
   const ids = useId()
-  // Only the latest query's answer is shown (filters can change faster than the log is read).
-  const latest = useRef(0)
-
-  const load = useCallback(async () => {
-    const query = ++latest.current
-    setLoading(true)
-    const result = await listActivity({ ...(accountId ? { accountId } : {}), ...(action ? { action } : {}), limit })
-    if (query !== latest.current) return
-    setLoading(false)
-    if (result.ok) {
-      setLog(result.value)
-      setError(null)
-    } else setError(result.error.message)
-  }, [listActivity, accountId, action, limit])
+  const query = JSON.stringify([accountId, action, limit, attempt])
 
   useEffect(() => {
-    void load()
-  }, [load])
+    let current = true // only the latest query's answer is shown: filters change faster than the log is read
+    void listActivity({ ...(accountId ? { accountId } : {}), ...(action ? { action } : {}), limit }).then((result) => {
+      if (!current) return
+      // A failed read keeps the entries shown so far.
+      setAnswer((previous) => (result.ok ? { query, log: result.value, error: null } : { query, log: previous?.log ?? null, error: result.error.message }))
+    })
+    return () => {
+      current = false
+    }
+  }, [listActivity, accountId, action, limit, query])
+
+  const loading = answer?.query !== query
+  const log = answer?.log ?? null
+  const error = answer?.error ?? null
+  const load = () => setAttempt((value) => value + 1)
 
   const exportAs = async (format: 'csv' | 'json') => {
     if (exporting) return
@@ -135,7 +135,7 @@ export default function ActivityScreen() {
         {error && (
           <div role="alert" className="banner banner-error">
             <span>Could not read the activity log: {error}</span>
-            <button type="button" className="button small" onClick={() => void load()}>
+            <button type="button" className="button small" onClick={load}>
               Try again
             </button>
           </div>
@@ -147,7 +147,7 @@ export default function ActivityScreen() {
           </p>
         )}
         <div className="activity-scroll">
-          {log && entries.length === 0 ? (
+          {log === null ? null : entries.length === 0 ? (
             <p className="list-placeholder">{accountId || action ? 'No entries match these filters.' : 'Nothing recorded yet.'}</p>
           ) : (
             <table className="activity-table" aria-label="Activity entries">
