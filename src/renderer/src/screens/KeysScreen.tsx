@@ -228,7 +228,7 @@ function KeyListPanel({ accountId }: { accountId: string }) {
       <SelectionBar
         count={selectedKeys.length}
         hidden={selectedKeys.length - selectedShown}
-        onDelete={() => openDialog({ kind: 'bulk-delete', accountId, ids: selectedKeys.map((key) => key.id) })}
+        onDelete={() => openDialog({ kind: 'bulk-delete', accountId, ids: inShownOrder(selectedKeys, visible).map((key) => key.id) })}
         onClear={actions.clear}
       />
       <KeyListArea accountId={accountId}>
@@ -259,6 +259,14 @@ function KeyListPanel({ accountId }: { accountId: string }) {
 }
 
 const NO_KEYS: readonly KeyListItem[] = []
+
+/** The ticked keys as the person sees them: the rows shown in their order, then those the filters hide. */
+function inShownOrder(selected: readonly KeyListItem[], visible: readonly KeyListItem[]): KeyListItem[] {
+  const ticked = new Set(selected)
+  const shown = visible.filter((key) => ticked.has(key))
+  const shownSet = new Set(shown)
+  return [...shown, ...selected.filter((key) => !shownSet.has(key))]
+}
 
 /** "No keys match “x”", "No keys in “Stale”", or both. */
 function noMatchText(filter: string, quick: QuickFilter): string {
