@@ -255,9 +255,10 @@ export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSl
       for (const accountId of removed) state.runs.bump(accountId)
       const shownAccountId = state.shownAccountId && ids.has(state.shownAccountId) ? state.shownAccountId : (accounts[0]?.id ?? null)
       const lists = removed.length === 0 ? state.lists : Object.fromEntries(Object.entries(state.lists).filter(([id]) => ids.has(id)))
+      const rotations = removed.length === 0 ? state.rotations : Object.fromEntries(Object.entries(state.rotations).filter(([id]) => ids.has(id)))
       const switched = shownAccountId !== state.shownAccountId
       // Like showAccount: a filter typed for the account that went does not apply to the next one.
-      set({ accounts, shownAccountId, lists, ...(switched ? { filter: '' } : {}), ...(accounts.length === 0 ? { screen: 'keys' as const } : {}) })
+      set({ accounts, shownAccountId, lists, rotations, ...(switched ? { filter: '' } : {}), ...(accounts.length === 0 ? { screen: 'keys' as const } : {}) })
       if (shownAccountId && switched) get().showAccount(shownAccountId)
     },
 
