@@ -94,8 +94,14 @@ const writes = (requests: readonly ProxiedRequest[]) => requests.filter((r) => r
 const serverKeys = (account: SandboxAccount) => e2e.world.sandbox.listKeysOf(account.token)
 
 /** Starts the rotation of `oldName` from its row, names the replacement, and returns the token the copy-once dialog showed. */
-async function startRotation(page: Page, oldName: string, options: { newName?: string; scan?: boolean } = {}): Promise<{ token: string; newId: number; dialogText: string }> {
-  await rotateButton(page, oldName).click()
+async function startRotation(page: Page, oldName: string, options: { newName?: string; scan?: boolean; keyboard?: boolean } = {}): Promise<{ token: string; newId: number; dialogText: string }> {
+  if (options.keyboard) {
+    // R on the focused row.
+    await mainScreen(page).row(oldName).focus()
+    await page.keyboard.press('r')
+  } else {
+    await rotateButton(page, oldName).click()
+  }
   const dialog = rotateDialog(page)
   await dialog.dialog.waitFor()
   // The old key's name is proposed.
@@ -271,7 +277,7 @@ describe('rotating a key', () => {
     expect(serverKeys(account).filter((k) => k.name === 'Call center dialer').map((k) => k.id)).toEqual([keys['Call center dialer']!.id])
 
     // Finish early: the replacement was never used; deleting the old key is possible, with a warning first.
-    const third = await startRotation(page, 'Website chat')
+    const third = await startRotation(page, 'Website chat', { keyboard: true })
     expect(await openRotation(page, third.newId)).toContain('Waiting for the new key’s first use')
     await waitForText(dialog.warnings, 'You can delete the old key now, but whatever still uses “Website chat” stops working.')
     expect(await dialog.recommendedDelete.count()).toBe(0)
@@ -341,6 +347,33 @@ describe('rotating a key', () => {
     await waitUntil(() => panel.panel.count(), (count) => count === 0, 'the panel to go')
     expect(proxy.requests.filter((r) => r.method === 'DELETE')).toEqual([])
   }, 60_000)
+
+  it('a replacement deleted elsewhere: the rotation says so and offers to cancel, which keeps the old key', async () => {
+    const { page, account, keys } = await signedIn()
+    const old = keys['Call center dialer']!
+    const { newId } = await startRotation(page, 'Call center dialer')
+    const gone = await fetch(`${e2e.world.sandbox.baseUrl}/user/api-keys/${newId}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${account.token}`, Accept: 'application/json' }
+    })
+    expect(gone.status).toBe(200)
+    proxy.reset()
+    await refreshList(page)
+    await waitForText(rotationsPanel(page).item(newId), 'The replacement key is gone')
+    expect(await openRotation(page, newId)).toContain('The replacement key is gone')
+    const dialog = rotationDialog(page)
+    expect(await dialog.deleteOldKey.count()).toBe(0)
+    await dialog.cancelRotation.click()
+    await waitForText(dialog.heading, 'Cancel this rotation?')
+    expect(await dialog.alsoDeleteReplacement.count()).toBe(0)
+    await dialog.confirmCancel.click()
+    await expectOutcome(page, 'Rotation cancelled: “Call center dialer” is kept.')
+    await dialog.close.click()
+    await dialog.dialog.waitFor({ state: 'detached' })
+    await waitUntil(() => rotationsPanel(page).panel.count(), (count) => count === 0, 'no open rotation left')
+    expect(writes(proxy.requests)).toEqual([])
+    expect(serverKeys(account).map((k) => k.id)).toContain(old.id)
+  })
 
   it('the rotations panel is a region named by its heading, for assistive technology', async () => {
     const { page } = await signedIn()
