@@ -265,7 +265,7 @@ describe('bulk delete', () => {
     expect(await selectedKeyNames(page)).toEqual([])
     // A deleted key loses its note (at the next list).
     await mainScreen(page).refresh.click()
-    await waitUntil(async () => Object.keys(app.preview.services.notes.of(accountIdFor(e2e.world.sandbox.baseUrl, account.email))), (ids) => ids.length === 0, 'the deleted key’s note to go')
+    await waitUntil(() => Promise.resolve(Object.keys(app.preview.services.notes.of(accountIdFor(e2e.world.sandbox.baseUrl, account.email)))), (ids) => ids.length === 0, 'the deleted key’s note to go')
 
     const rows = await readActivity(page, { actionLabel: 'Key deleted (bulk)' })
     expect(sorted(rows.map((r) => `${r.key} ${r.outcome}`))).toEqual(sorted(chosen.map((name) => `${name} (#${id(name)}) Done`)))

@@ -150,7 +150,7 @@ async function refreshList(page: Page): Promise<void> {
   const lists = () => proxy.requests.filter((r) => r.method === 'GET' && r.path === '/user/api-keys').length
   const before = lists()
   await mainScreen(page).refresh.click()
-  await waitUntil(async () => lists(), (count) => count > before, 'the list request')
+  await waitUntil(() => Promise.resolve(lists()), (count) => count > before, 'the list request')
   await waitUntil(() => mainScreen(page).refresh.isEnabled(), (enabled) => enabled, 'the refresh to finish')
 }
 
