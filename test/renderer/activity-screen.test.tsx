@@ -64,6 +64,12 @@ describe('the activity screen', () => {
     expect(fake.calls('activity.list')[0]).toEqual([{ limit: ACTIVITY_PAGE_SIZE }])
   })
 
+  it('names a key by its id when the entry has no name, and shows a dash without a key', async () => {
+    const fake = fakeWithLog([entry(ADA, { action: 'sign-in', keyId: 4, keyName: null }), entry(ADA, { action: 'account-removed', keyId: null, keyName: null })])
+    const { table } = await openActivity(fake)
+    expect(rowsOf(table).map((row) => cellsOf(row)[3])).toEqual(['#4', '—'])
+  })
+
   it('filters by account and by action (asked of main, which reads the log)', async () => {
     const fake = fakeWithLog([entry(ADA, { action: 'key-create' }), entry(GRACE, { action: 'key-create' }), entry(ADA, { action: 'note-changed', keyName: 'Noted' })])
     const { user, table } = await openActivity(fake)

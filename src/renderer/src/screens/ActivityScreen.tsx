@@ -186,7 +186,7 @@ export default function ActivityScreen() {
 }
 
 function ActivityRow({ entry, now }: { entry: ActivityEntry; now: number }) {
-  const key = entry.keyId === null && entry.keyName === null ? '—' : `${entry.keyName ?? 'Unnamed'}${entry.keyId === null ? '' : ` (#${entry.keyId})`}`
+  const key = entry.keyName === null ? (entry.keyId === null ? '—' : `#${entry.keyId}`) : `${entry.keyName}${entry.keyId === null ? '' : ` (#${entry.keyId})`}`
   return (
     <tr className={`activity-row outcome-${entry.outcome}`}>
       <td>
