@@ -124,7 +124,12 @@ describe('row selection', () => {
     await focusRow('K4')
     await user.keyboard('{Meta>}a{/Meta}')
     expect(tickedNames()).toEqual(['K6', 'K5', 'K4', 'K3', 'K2', 'K1'])
-    // In the name filter, Ctrl+A still selects the text, not rows.
+    // Outside the table too (focus on the page, or a toolbar button)…
+    await user.click(screen.getByRole('button', { name: 'Clear selection' }))
+    act(() => (document.activeElement as HTMLElement | null)?.blur())
+    await user.keyboard('{Control>}a{/Control}')
+    expect(tickedNames()).toHaveLength(6)
+    // …but in the name filter, Ctrl+A still selects the text, not rows.
     await user.click(screen.getByRole('button', { name: 'Clear selection' }))
     screen.getByRole('searchbox', { name: 'Filter keys' }).focus()
     await user.keyboard('{Control>}a{/Control}')

@@ -14,8 +14,9 @@ import { KeyTable, type KeyRowActions } from '../components/KeyTable'
 import { ListStatus } from '../components/ListStatus'
 import { QuickFilters } from '../components/QuickFilters'
 import { SelectionBar } from '../components/SelectionBar'
-import { FILTER_INPUT_ID, NEW_KEY_BUTTON_ID } from '../lib/dom'
+import { FILTER_INPUT_ID, isModalOpen, NEW_KEY_BUTTON_ID } from '../lib/dom'
 import { NO_SELECTION, selectedIn } from '../lib/key-selection'
+import { isTypingTarget } from '../lib/keyboard-shortcuts'
 import { createKeyViewSelector, rotationLinks } from '../lib/key-view'
 import { noMatchMessage } from '../lib/messages'
 import { useNow } from '../lib/use-now'
@@ -174,7 +175,7 @@ const selectView = createKeyViewSelector()
 /** The toolbar, banner, selection bar and list of one account, sharing one view of its keys. */
 function KeyListPanel({ accountId }: { accountId: string }) {
   const store = useAppStoreApi()
-  const { list, sort, filter, quickFilter, selection, settings, setQuickFilter, openDialog } = useAppShallow((state) => ({
+  const { list, sort, filter, quickFilter, selection, settings, setQuickFilter, sortBy, openDialog } = useAppShallow((state) => ({
     list: state.lists[accountId] ?? EMPTY_LIST,
     sort: state.sort,
     filter: state.filter,
@@ -182,6 +183,7 @@ function KeyListPanel({ accountId }: { accountId: string }) {
     selection: state.selections[accountId] ?? NO_SELECTION,
     settings: state.preferences,
     setQuickFilter: state.setQuickFilter,
+    sortBy: state.sortBy,
     openDialog: state.openDialog
   }))
   const { items, notes } = list
@@ -218,6 +220,18 @@ function KeyListPanel({ accountId }: { accountId: string }) {
     }
   }, [store, accountId])
 
+  // Ctrl/⌘+A outside the table too (the table handles its own), but never in a field or a dialog.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.altKey || event.shiftKey || !(event.ctrlKey || event.metaKey) || event.key.toLowerCase() !== 'a') return
+      if (isTypingTarget(event.target) || isModalOpen() || visibleRef.current.length === 0) return
+      event.preventDefault()
+      actions.selectShown()
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [actions])
+
   const hasKeys = items !== null && items.length > 0
   return (
     <>
@@ -241,7 +255,7 @@ function KeyListPanel({ accountId }: { accountId: string }) {
             key={accountId}
             keys={visible}
             sort={sort}
-            onSort={store.getState().sortBy}
+            onSort={sortBy}
             stale={list.fromCache && list.refreshing}
             now={now}
             today={today}
