@@ -12,6 +12,7 @@
 import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { accountIdFor } from '../../src/main/accounts/account-sessions'
+import type { RecordingClipboard } from '../../src/preview/server/preview-server'
 import { replacementEntryOf } from '../../src/main/rotation/own-key-rotation'
 import { expectNoSeriousA11yViolations } from './support/a11y'
 import { readmeScreenshot, useE2eWorld, type E2eApp, type SandboxAccount } from './support/app'
@@ -94,7 +95,11 @@ const writes = (requests: readonly ProxiedRequest[]) => requests.filter((r) => r
 const serverKeys = (account: SandboxAccount) => e2e.world.sandbox.listKeysOf(account.token)
 
 /** Starts the rotation of `oldName` from its row, names the replacement, and returns the token the copy-once dialog showed. */
-async function startRotation(page: Page, oldName: string, options: { newName?: string; scan?: boolean; keyboard?: boolean } = {}): Promise<{ token: string; newId: number; dialogText: string }> {
+async function startRotation(
+  page: Page,
+  oldName: string,
+  options: { newName?: string; scan?: boolean; keyboard?: boolean; copyTo?: RecordingClipboard } = {}
+): Promise<{ token: string; newId: number; dialogText: string }> {
   if (options.keyboard) {
     // R on the focused row.
     await mainScreen(page).row(oldName).focus()
@@ -115,6 +120,12 @@ async function startRotation(page: Page, oldName: string, options: { newName?: s
   const token = await copy.token.inputValue()
   expect(token).toMatch(TOKEN_PATTERN)
   const dialogText = ((await copy.dialog.textContent()) ?? '').replace(/\s+/g, ' ')
+  if (options.copyTo) {
+    // "Copy" puts the same token on the clipboard (the preview's stand-in).
+    await copy.copy.click()
+    await waitForText(copy.status, 'Copied')
+    expect(options.copyTo.current).toBe(token)
+  }
   await copy.saved.check()
   await copy.done.click()
   await copy.dialog.waitFor({ state: 'detached' })
@@ -159,13 +170,13 @@ const activityOf = (rows: ActivityRowText[], action: string) => rows.filter((row
 describe('rotating a key', () => {
   it('rotates a key: the token once, labelled as the replacement; the states advance as the keys are used; finishing deletes the old key (one POST, one DELETE on the wire)', async () => {
     serverLag = 40_000
-    const { page, account, keys } = await signedIn()
+    const { app, page, account, keys } = await signedIn()
     await saveHygieneSettings(page, { quietPeriodMinutes: 1 }, { check: () => expectNoSeriousA11yViolations(page, 'settings with key hygiene and rotation') })
     const old = keys['Billing webhook']!
     await writeNote(page, 'Billing webhook', 'Stripe webhook of the billing service', '2027-03-01')
     proxy.reset()
 
-    const { token, newId, dialogText } = await startRotation(page, 'Billing webhook', { newName: 'Billing webhook 2026', scan: true })
+    const { token, newId, dialogText } = await startRotation(page, 'Billing webhook', { newName: 'Billing webhook 2026', scan: true, copyTo: app.preview.clipboard })
     expect(dialogText).toContain(`Replacement for Billing webhook (#${old.id})`)
     expect(serverKeys(account).find((k) => k.id === newId)?.name).toBe('Billing webhook 2026')
     // The old key's note and review date move to the replacement.
