@@ -62,7 +62,7 @@ const seeded = () => {
   return fake
 }
 
-describe('accessibility of the rotation and activity UI', () => {
+describe('accessibility of the rotation and activity UI', { timeout: 20_000 }, () => {
   it('keys screen with pacing, a notice, the rotations panel and the open header menu', async () => {
     const { user } = await renderApp(seeded())
     await waitForListSettled()
@@ -71,18 +71,30 @@ describe('accessibility of the rotation and activity UI', () => {
     await expectNoSeriousViolations()
   })
 
-  it('the rotation dialog and its confirmations', async () => {
-    const { user } = await renderApp(seeded())
+  async function openRotation() {
+    const rendered = await renderApp(seeded())
     await waitForListSettled()
-    await user.click(within(await screen.findByRole('region', { name: '1 open rotation' })).getByRole('button', { name: 'Finish…' }))
+    await rendered.user.click(within(await screen.findByRole('region', { name: '1 open rotation' })).getByRole('button', { name: 'Finish…' }))
     const dialog = await screen.findByRole('dialog', { name: 'Rotation of “CRM”' })
+    return { ...rendered, dialog }
+  }
+
+  it('the rotation dialog', async () => {
+    await openRotation()
     await expectNoSeriousViolations()
+  })
+
+  it('the finish confirmation, with focus moved to its first control', async () => {
+    const { user, dialog } = await openRotation()
     await user.click(within(dialog).getByRole('button', { name: 'Delete old key (recommended)…' }))
-    // Focus moved to the confirmation's first control, not lost to the page.
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Back' }))
     await expectNoSeriousViolations()
-    await user.click(within(dialog).getByRole('button', { name: 'Back' }))
+  })
+
+  it('the cancel confirmation', async () => {
+    const { user, dialog } = await openRotation()
     await user.click(within(dialog).getByRole('button', { name: 'Cancel rotation…' }))
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Back' }))
     await expectNoSeriousViolations()
   })
 
