@@ -52,7 +52,8 @@ const seeded = () =>
     ]
   })
 
-describe('accessibility of the hygiene UI (axe-core in happy-dom)', () => {
+// axe runs several times per test: slow on a loaded two-core machine.
+describe('accessibility of the hygiene UI (axe-core in happy-dom)', { timeout: 20_000 }, () => {
   it('rows with states, markers, a note, rotation links and a selection; the quick filters', async () => {
     const { user } = await renderApp(seeded())
     await waitForListSettled()

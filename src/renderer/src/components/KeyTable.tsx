@@ -3,8 +3,9 @@
  * DOM, so 10,000 keys scroll as smoothly as ten. Rows have a fixed height set in CSS
  * (`--row-height`), which makes the windowing plain arithmetic (see use-row-window.ts).
  *
- * Each row says its key's state in words (the exact times are in its tooltip), its note and
- * markers, and can be ticked for a bulk delete. Keyboard, on the table: arrows / Home / End /
+ * Each row says its key's state in words under its last use (the exact times are in its
+ * tooltip), its note and markers, and can be ticked for a bulk delete. Keyboard, on the table:
+ * arrows / Home / End /
  * Page Up / Page Down move between rows, Space ticks the focused row, Shift+Space or Shift+arrows
  * extend from the last ticked row, Ctrl/⌘+A ticks what the filters show, Escape unticks all,
  * N opens the row's notes, R its rotation, Delete its delete dialog.
@@ -196,9 +197,6 @@ export function KeyTable(props: KeyTableProps) {
               />
             </div>
             <SortHeader column="name" label="Name" sort={sort} onSort={onSort} />
-            <div role="columnheader" className="cell cell-state">
-              State
-            </div>
             <SortHeader column="createdAt" label="Created" sort={sort} onSort={onSort} />
             <SortHeader column="lastUsedAt" label="Last used" sort={sort} onSort={onSort} />
             <div role="columnheader" className="cell cell-actions">
@@ -303,6 +301,7 @@ const KeyRow = memo(function KeyRow({ apiKey, position, selected, note, link, no
             </span>
           )}
           {isReviewDue(reviewBy, today) && <span className="badge badge-due">Review due</span>}
+          {hygiene.rotationDue && <span className="badge badge-due">Rotation due</span>}
           {link && (
             <button type="button" className="link-button rotation-link" data-opens-dialog="rotation" onClick={() => actions.openRotation(link.newKeyId)}>
               {link.text}
@@ -313,12 +312,6 @@ const KeyRow = memo(function KeyRow({ apiKey, position, selected, note, link, no
           <span className="key-id">{`ID ${apiKey.id}`}</span>
           {excerpt && <span className="key-note">{excerpt}</span>}
         </span>
-      </div>
-      <div role="cell" className="cell cell-state">
-        <span className="key-state" data-state={hygiene.state}>
-          {KEY_STATE_LABELS[hygiene.state]}
-        </span>
-        {hygiene.rotationDue && <span className="badge badge-due">Rotation due</span>}
       </div>
       <div role="cell" className="cell cell-createdAt">
         <time dateTime={apiKey.createdAt} title={formatExactTime(apiKey.createdAt)}>
@@ -331,11 +324,19 @@ const KeyRow = memo(function KeyRow({ apiKey, position, selected, note, link, no
             —
           </span>
         ) : apiKey.lastUsedAt === null ? (
-          <span className="muted">Never used</span>
+          // "Never used" is both the fact and, past the "new" days, the state: said once.
+          <span className={hygiene.state === 'never-used' ? 'key-state' : 'muted'} data-state={hygiene.state === 'never-used' ? hygiene.state : undefined}>
+            Never used
+          </span>
         ) : (
           <time dateTime={apiKey.lastUsedAt} title={formatExactTime(apiKey.lastUsedAt)}>
             {formatRelativeTime(apiKey.lastUsedAt, now)}
           </time>
+        )}
+        {hygiene.state !== 'never-used' && (
+          <span className="key-state" data-state={hygiene.state}>
+            {KEY_STATE_LABELS[hygiene.state]}
+          </span>
         )}
       </div>
       <div role="cell" className="cell cell-actions">
