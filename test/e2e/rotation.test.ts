@@ -334,7 +334,7 @@ describe('rotating a key', () => {
     await waitForText(panel.item(newId), 'Old key quiet for')
     await waitForText(mainScreen(page).status, 'Updated just now')
     await page.mouse.move(0, 0)
-    await readmeScreenshot(page, 'rotation-open.png', { width: 1280, height: 520 })
+    await readmeScreenshot(page, 'rotation-open.png', { width: 1280, height: 560 })
     expect(await openRotation(page, newId)).toContain('Old key quiet for')
     await closeRotation(page)
     expect(proxy.requests.filter((r) => r.method === 'DELETE')).toEqual([])
