@@ -10,7 +10,7 @@
  *   ...
  *   await world.close()
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ConsoleMessage, Page } from 'playwright-core'
@@ -18,7 +18,8 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import { startPreviewServer, type PreviewServer, type PreviewServerOptions } from '../../../src/preview/server/preview-server'
 import { startSandbox, type SandboxOptions, type SandboxServer } from '../../../src/sandbox/index'
 import { launchBrowser, type E2eBrowser, type LaunchOptions } from './browser'
-import { assertKeychainUsable, cleanupKeychain, e2eVault, E2E_KEYCHAIN_SERVICE, ensureRendererBuild } from './env'
+import { assertKeychainUsable, cleanupKeychain, e2eVault, E2E_KEYCHAIN_SERVICE, ensureRendererBuild, REPO_ROOT } from './env'
+import { SCREENSHOT_DIR, setColorScheme } from './screenshots'
 
 export interface SandboxAccount {
   name: string
@@ -203,3 +204,42 @@ export async function waitForAppPainted(page: Page): Promise<void> {
     .first()
     .waitFor({ state: 'visible', timeout: 10_000 })
 }
+
+/** A file the page offered as a download (the preview's exports), read back. */
+export interface CapturedDownload {
+  fileName: string
+  text: string
+}
+
+/**
+ * Runs `start` (the click that exports) and returns the download it caused, read from disk. The
+ * world must be started with `browser: { acceptDownloads: true }`.
+ */
+export async function captureDownload(page: Page, start: () => Promise<void>): Promise<CapturedDownload> {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), start()])
+  const path = await download.path()
+  const failure = await download.failure()
+  if (failure !== null) throw new Error(`The download of ${download.suggestedFilename()} failed: ${failure}`)
+  return { fileName: download.suggestedFilename(), text: await readFile(path, 'utf8') }
+}
+
+/**
+ * A screenshot for the README, in light: always written to test-results/screenshots/<name>, and
+ * copied to resources/screenshots/<name> when AUTOCALLS_README_SCREENSHOTS=1, so ordinary runs
+ * change no tracked file.
+ */
+export async function readmeScreenshot(page: Page, name: string, viewport = README_VIEWPORT): Promise<string> {
+  const before = page.viewportSize()
+  await page.setViewportSize(viewport)
+  // setColorScheme waits two frames: the new size is laid out and painted too.
+  await setColorScheme(page, 'light')
+  await mkdir(SCREENSHOT_DIR, { recursive: true })
+  const path = join(SCREENSHOT_DIR, name)
+  await page.screenshot({ path, animations: 'disabled', caret: 'hide' })
+  if (process.env['AUTOCALLS_README_SCREENSHOTS'] === '1') await copyFile(path, join(REPO_ROOT, 'resources', 'screenshots', name))
+  if (before) await page.setViewportSize(before)
+  return path
+}
+
+/** The README's screenshots: wide enough that key names are not cut. */
+export const README_VIEWPORT = { width: 1280, height: 720 }

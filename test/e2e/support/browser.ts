@@ -39,6 +39,8 @@ export interface LaunchOptions {
   /** Only for special cases; the axe scans work with the page's CSP in force. */
   bypassCSP?: boolean
   reducedMotion?: 'reduce' | 'no-preference'
+  /** Keep downloads (the preview's exports), so a test can read them from the `download` event. Default false. */
+  acceptDownloads?: boolean
 }
 
 export async function launchBrowser(options: LaunchOptions = {}): Promise<E2eBrowser> {
@@ -56,7 +58,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<E2eBro
       locale: 'en-US',
       timezoneId: 'UTC',
       bypassCSP: options.bypassCSP ?? false,
-      acceptDownloads: false,
+      acceptDownloads: options.acceptDownloads ?? false,
       serviceWorkers: 'block'
     })
   } catch (error) {
