@@ -98,7 +98,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     pending,
     events: options.events,
     activity,
-    localData: (accountId) => ({ notes: notes.of(accountId), rotations: rotations?.of(accountId) ?? [] }),
+    localData: (accountId) => ({ notes: notes.of(accountId), rotations: rotations?.forList(accountId) ?? [] }),
     settings: () => state.state.preferences
   })
   // A key deleted here or elsewhere loses its note.
@@ -106,6 +106,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   keys.onKeysDeleted((accountId, ids) => notes.forget(accountId, ids))
   rotations = new RotationService({ state, sessions, keys, cache, notes, activity, ...(options.watchPolicy ? { watchPolicy: options.watchPolicy } : {}) })
   rotations.resume()
+  sessions.onSessionEnded((accountId) => rotations?.forget(accountId))
   const ownKey = new OwnKeyRotation({
     state,
     sessions,

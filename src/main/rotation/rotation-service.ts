@@ -29,12 +29,15 @@ export interface RotationServiceDeps {
   watchPolicy?: Partial<WatchPolicy>
 }
 
+const ENDED_KEPT = 20
+
 export class RotationService {
   readonly #deps: RotationServiceDeps
   readonly #now: () => Date
   readonly watcher: RotationWatcher
   /** Accounts whose list the watcher itself is fetching: it counts those refreshes on its own. */
   readonly #watcherRefreshing = new Set<AccountId>()
+  readonly #ended = new Map<AccountId, RotationRecord[]>()
 
   constructor(deps: RotationServiceDeps) {
     this.#deps = deps
@@ -66,6 +69,27 @@ export class RotationService {
   /** The account's open rotations. */
   of(accountId: AccountId): RotationRecord[] {
     return this.#deps.state.state.rotations[accountId] ?? []
+  }
+
+  /**
+   * What a key list carries: the open rotations and those that ended in this run (newest last),
+   * so the window can say how one ended — above all one that completed itself elsewhere, which
+   * the person did not do here. Ended ones are kept in memory only: the activity log has them.
+   */
+  forList(accountId: AccountId): RotationRecord[] {
+    const ended = this.#ended.get(accountId)
+    return ended ? [...this.of(accountId), ...ended] : this.of(accountId)
+  }
+
+  /** Forgets an account's ended rotations (the account was removed). */
+  forget(accountId: AccountId): void {
+    this.#ended.delete(accountId)
+  }
+
+  #noteEnded(accountId: AccountId, ended: readonly RotationRecord[]): void {
+    if (ended.length === 0) return
+    const known = (this.#ended.get(accountId) ?? []).filter((record) => !ended.some((item) => item.newKey.id === record.newKey.id))
+    this.#ended.set(accountId, [...known, ...ended].slice(-ENDED_KEPT))
   }
 
   async start(accountId: AccountId, keyId: number, name: string, requestId: string): Promise<CreatedKeyView> {
@@ -204,6 +228,7 @@ export class RotationService {
       }
     }
     const stillOpen = next.filter((rotation) => rotation.finishedAt === null)
+    this.#noteEnded(accountId, next.filter((rotation) => rotation.finishedAt !== null))
     await this.#deps.state.update((draft) => {
       if (stillOpen.length > 0) draft.rotations[accountId] = stillOpen
       else delete draft.rotations[accountId]
@@ -224,6 +249,7 @@ export class RotationService {
       if (left.length > 0) draft.rotations[accountId] = left
       else delete draft.rotations[accountId]
     })
+    this.#noteEnded(accountId, [ended])
     if (this.of(accountId).length === 0) this.watcher.unwatch(accountId)
     await this.#deps.activity.record(accountId, record)
   }

@@ -240,7 +240,11 @@ export class KeysService {
 
   async #fetchKeys(accountId: AccountId, mode: 'interactive' | 'background', gate?: InFlightGate): Promise<ApiKey[]> {
     const sessions = this.#deps.sessions
-    const verify = !sessions.isVerified(accountId)
+    // Background work (refresh all, rotation watching) sends the list alone: a pacer slot and a
+    // per-host slot are one request each, and a list that comes back proves the credential just
+    // as well (a 401 on it ends the session the same way). The profile is re-read, alongside its
+    // list, when the person opens the account.
+    const verify = mode === 'interactive' && !sessions.isVerified(accountId)
     // Paced work leaves a 429 to the pacer (it pauses the whole batch and runs the call again).
     const options = mode === 'background' ? { retryRateLimited: false } : {}
     const fetch = async (client: AutocallsClient): Promise<ApiKey[]> => {

@@ -192,7 +192,8 @@ describe('watching the states as lists come in', () => {
     await deleteElsewhere(old.id)
     const listed = await refresh()
     expect(rotationsNow()).toEqual([])
-    expect(listed.rotations).toEqual([])
+    // No longer open, but the list says how it ended, so the window can tell the person.
+    expect(listed.rotations).toEqual([expect.objectContaining({ newKey: { id: created.key!.id, name: created.key!.name }, outcome: 'completed-elsewhere', finishedAt: expect.any(String) })])
     const log = value(await h()['activity:list']({ accountId: who.accountId, action: 'rotation-finished' })).entries
     expect(log).toEqual([expect.objectContaining({ keyId: old.id, relatedKeyId: created.key.id, outcome: 'ok', detail: expect.stringContaining('completed itself') })])
   })

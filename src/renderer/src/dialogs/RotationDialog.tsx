@@ -31,7 +31,8 @@ export function RotationDialog({ accountId, newKeyId }: { accountId: AccountId; 
   const [deleteReplacement, setDeleteReplacement] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const [ended, setEnded] = useState<string | null>(null)
+  // How it ended, with the title it had: the list that follows may already have dropped the record.
+  const [ended, setEnded] = useState<{ text: string; title: string } | null>(null)
   const ids = useId()
   const titleId = `${ids}-title`
   // Each step replaces the buttons, the focused one too: focus goes to the new step's first control.
@@ -47,6 +48,17 @@ export function RotationDialog({ accountId, newKeyId }: { accountId: AccountId; 
   const dismiss = useCallback(() => {
     if (!busy) closeDialog()
   }, [busy, closeDialog])
+
+  if (ended) {
+    return (
+      <Shell titleId={titleId} title={ended.title} dismiss={dismiss} busy={false}>
+        <p role="status" className="dialog-lead">
+          {ended.text}
+        </p>
+        <CloseOnly onClose={dismiss} />
+      </Shell>
+    )
+  }
 
   if (!record) {
     return (
@@ -70,18 +82,7 @@ export function RotationDialog({ accountId, newKeyId }: { accountId: AccountId; 
     const failure = await work()
     setBusy(false)
     if (failure) setError(failure.message)
-    else setEnded(done)
-  }
-
-  if (ended) {
-    return (
-      <Shell titleId={titleId} title={title} dismiss={dismiss} busy={false}>
-        <p role="status" className="dialog-lead">
-          {ended}
-        </p>
-        <CloseOnly onClose={dismiss} />
-      </Shell>
-    )
+    else setEnded({ text: done, title })
   }
 
   const header = (
