@@ -32,6 +32,9 @@ describe('sign-in screen', () => {
     expect(fake.calls('accounts.add')).toEqual([[{ baseUrl: DEFAULT_BASE_URL, apiKey: API_KEYS.ada }]])
     await waitForListSettled()
     expect(rowNames()).toEqual(['Key 00002', 'Key 00001'])
+    // The list came with the sign-in's answer: no second request for it (nor a cache read).
+    expect(fake.callCount('keys.list')).toBe(0)
+    expect(fake.callCount('keys.getCached')).toBe(0)
   })
 
   it('toggles the key between hidden and shown with aria-pressed', async () => {

@@ -258,7 +258,10 @@ export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSl
       const switched = shownAccountId !== state.shownAccountId
       // Like showAccount: a filter typed for the account that went does not apply to the next one.
       set({ accounts, shownAccountId, lists, ...(switched ? { filter: '' } : {}), ...(accounts.length === 0 ? { screen: 'keys' as const } : {}) })
-      if (shownAccountId && switched) get().showAccount(shownAccountId)
+      // An account that appears while the window is adding one is shown by that add's answer,
+      // which carries its list: showing it from this event would fetch the list a second time.
+      const beingAdded = state.addBusy !== null && !state.accounts.some((account) => account.id === shownAccountId)
+      if (shownAccountId && switched && !beingAdded) get().showAccount(shownAccountId)
     },
 
     setClipboardClearSeconds: async (seconds) => {
