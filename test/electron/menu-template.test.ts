@@ -53,6 +53,14 @@ describe.each(['darwin', 'win32', 'linux'] as const)('application menu on %s', (
     expect(labels).toContain('Add Account…')
   })
 
+  it('File offers Export Keys… and View the Activity Log, each sending its command to the window', () => {
+    const { items, send } = template(platform)
+    const submenu = (label: string) => items.find((item) => item.label === label)!.submenu as MenuItemConstructorOptions[]
+    submenu('File').find((item) => item.label === 'Export Keys…')!.click!({} as never, undefined, {} as never)
+    submenu('View').find((item) => item.label === 'Activity Log')!.click!({} as never, undefined, {} as never)
+    expect(send.mock.calls).toEqual([['export-keys'], ['show-activity']])
+  })
+
   it('still offers All Accounts and Add Account with no account yet', () => {
     const { items } = template(platform, true, [])
     const menu = items.find((item) => item.label === 'Accounts')!

@@ -19,7 +19,8 @@ export const MENU_ACCELERATORS: Readonly<Partial<Record<Exclude<MenuCommand, 'sh
   'new-key': 'CmdOrCtrl+N',
   refresh: 'CmdOrCtrl+R',
   find: 'CmdOrCtrl+F',
-  'show-overview': 'CmdOrCtrl+Shift+A'
+  'show-overview': 'CmdOrCtrl+Shift+A',
+  'show-activity': 'CmdOrCtrl+Shift+L'
 })
 
 /** Ctrl/Cmd+1 … 9 show the first nine accounts. */
@@ -101,7 +102,12 @@ export function buildMenuTemplate(options: MenuTemplateOptions): MenuItemConstru
   }
   const fileMenu: MenuItemConstructorOptions = {
     label: 'File',
-    submenu: [command('new-key', 'New Key…'), { type: 'separator' }, isMac ? { role: 'close' } : { role: 'quit' }]
+    submenu: [
+      command('new-key', 'New Key…'),
+      command('export-keys', 'Export Keys…'),
+      { type: 'separator' },
+      isMac ? { role: 'close' } : { role: 'quit' }
+    ]
   }
   const editMenu: MenuItemConstructorOptions = {
     label: 'Edit',
@@ -123,6 +129,7 @@ export function buildMenuTemplate(options: MenuTemplateOptions): MenuItemConstru
     label: 'View',
     submenu: [
       command('refresh', 'Refresh'),
+      command('show-activity', 'Activity Log'),
       { type: 'separator' },
       // No 'reload' role: its CmdOrCtrl+R belongs to Refresh. Force reload stays for development.
       ...(options.isPackaged ? [] : [{ role: 'forceReload' } as const, { role: 'toggleDevTools' } as const, { type: 'separator' } as const]),
