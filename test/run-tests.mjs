@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm test`: type-check, build, security lint, then every vitest project, on Linux inside a
+ * `npm test`: type-check, lint, build, security lint, then every vitest project, on Linux inside a
  * private D-Bus session with an unlocked throwaway GNOME Keyring so the keychain tests use a
  * real Secret Service without touching the person's own keyring.
  */
@@ -53,6 +53,7 @@ const step = (title, command, commandArgs) => {
 }
 
 step('Type-check (main + preload, renderer, tests)', ...toolCommand(root, 'tsc', ['--build']))
+step('Lint (ESLint with typescript-eslint and react-hooks, zero warnings)', ...toolCommand(root, 'eslint', ['--config', '.config/eslint.config.mjs', '--max-warnings', '0', 'src', 'test', 'electron.vite.config.ts']))
 step('Build (electron-vite: out/main, out/preload, out/renderer)', ...toolCommand(root, 'electron-vite', ['build']))
 if (existsSync(join(root, 'test/electron/electronegativity-gate.mjs'))) {
   step('Electronegativity security lint', process.execPath, ['test/electron/electronegativity-gate.mjs'])

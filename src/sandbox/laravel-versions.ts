@@ -7,15 +7,15 @@ export type LaravelVersion = 8 | 10;
 export interface LaravelDialect {
   readonly version: LaravelVersion;
   /** The TrimStrings middleware, applied to every string of the input. */
-  trim(value: string): string;
+  readonly trim: (value: string) => string;
   /** en/validation.php lines the name rule can produce, with :attribute and :max placeholders. */
   readonly lang: { readonly required: string; readonly string: string; readonly maxString: string };
   /** ValidationException's message: the 422 body's top-level `message`. */
-  validationMessage(messages: readonly string[]): string;
+  readonly validationMessage: (messages: readonly string[]) => string;
   /** AbstractRouteCollection::handleMatchedRoute's NotFoundHttpException message. */
-  routeNotFound(path: string): string;
+  readonly routeNotFound: (path: string) => string;
   /** Its MethodNotAllowedHttpException message. */
-  methodNotAllowed(method: string, path: string, supported: readonly string[]): string;
+  readonly methodNotAllowed: (method: string, path: string, supported: readonly string[]) => string;
 }
 
 /** PHP trim()'s default set: space, \t, \n, \r, \0 and \v. Non-breaking and other Unicode spaces stay. */

@@ -49,7 +49,7 @@ export function createAutocallsApi(invoke: Invoke, subscribe: Subscribe): Autoca
   for (const channel of INVOKE_CHANNELS) {
     const [namespace, method] = bridgePathOf(channel)
     api[namespace] ??= {}
-    ;(api[namespace] as Record<string, unknown>)[method] = (request?: unknown) => invoke(channel, request as RequestOf<typeof channel>)
+    ;(api[namespace])[method] = (request?: unknown) => invoke(channel, request as RequestOf<typeof channel>)
   }
   for (const channel of EVENT_CHANNELS) {
     const [, method] = bridgePathOf(channel)

@@ -52,7 +52,7 @@ function checkNoteText(raw: unknown): { note: string } | { error: string } {
   if (LONE_SURROGATE.test(note)) return { error: 'The note contains broken text (an unpaired surrogate); paste it again.' }
   const controls = note.match(CONTROL)
   if (controls) {
-    const first = controls[0]!
+    const first = controls[0]
     const position = codePointLength(note.slice(0, note.indexOf(first))) + 1
     return {
       error:

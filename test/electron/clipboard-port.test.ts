@@ -14,7 +14,8 @@ function fakeClipboard() {
     clipboard: {
       async write(items: FakeClipboardItem[]) {
         state.writes.push(items)
-        state.text = String(items[0]?.items['text/plain'] ?? '')
+        const plain = items[0]?.items['text/plain']
+        state.text = typeof plain === 'string' ? plain : ''
       },
       async readText() {
         return state.text

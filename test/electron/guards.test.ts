@@ -5,7 +5,7 @@ import type { IpcHandlers } from '../../src/main/ipc/handlers'
 import { INVOKE_CHANNELS } from '../../src/shared/ipc-contract'
 import { APP_ORIGIN, originOf } from '../../src/main/electron/app-identity'
 import { registerIpcHandlers } from '../../src/main/electron/ipc-bridge'
-import { decideNavigation, decideWindowOpen, hardenWebContents, type HardenableWebContents } from '../../src/main/electron/navigation'
+import { decideNavigation, decideWindowOpen, hardenWebContents } from '../../src/main/electron/navigation'
 import { denyAllPermissions, type PermissionSession } from '../../src/main/electron/permissions'
 import { checkSender, isTrustedFrameUrl, senderInfoOf } from '../../src/main/electron/sender-guard'
 
@@ -128,7 +128,7 @@ describe('navigation rules', () => {
     const contents = new Contents()
     const opened: string[] = []
     const blocked = vi.fn()
-    hardenWebContents(contents as unknown as HardenableWebContents, { allowedOrigins: allowed, openAllowlistedLink: (url) => opened.push(url), onBlocked: blocked })
+    hardenWebContents(contents, { allowedOrigins: allowed, openAllowlistedLink: (url) => opened.push(url), onBlocked: blocked })
 
     expect(contents.openHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' })
     expect(contents.openHandler!({ url: 'https://docs.autocalls.ai/' })).toEqual({ action: 'deny' })

@@ -27,9 +27,9 @@ describe.each(['darwin', 'win32', 'linux'] as const)('application menu on %s', (
       const item = all.find((entry) => entry.id === command)!
       expect(item.accelerator).toBe(accelerator)
       expect(item.registerAccelerator).toBe(false)
-      item.click!({} as never, undefined, { triggeredByAccelerator: true } as never)
+      item.click!({} as never, undefined, { triggeredByAccelerator: true })
       expect(send).not.toHaveBeenCalled()
-      item.click!({} as never, undefined, {} as never)
+      item.click!({} as never, undefined, {})
       expect(send).toHaveBeenLastCalledWith(command)
       send.mockClear()
     }
@@ -43,10 +43,10 @@ describe.each(['darwin', 'win32', 'linux'] as const)('application menu on %s', (
     expect(entries.map((item) => item.checked)).toEqual(ACCOUNTS.map((account) => account.shown))
     expect(entries.map((item) => item.accelerator)).toEqual([...Array.from({ length: 9 }, (_, i) => `CmdOrCtrl+${i + 1}`), undefined, undefined])
     expect(entries.every((item) => item.accelerator === undefined || item.registerAccelerator === false)).toBe(true)
-    entries[3]!.click!({} as never, undefined, {} as never)
+    entries[3]!.click!({} as never, undefined, {})
     expect(send).toHaveBeenLastCalledWith('show-account', ACCOUNTS[3]!.id)
     send.mockClear()
-    entries[3]!.click!({} as never, undefined, { triggeredByAccelerator: true } as never)
+    entries[3]!.click!({} as never, undefined, { triggeredByAccelerator: true })
     expect(send).not.toHaveBeenCalled()
     const labels = (menu.submenu as MenuItemConstructorOptions[]).map((item) => item.label)
     expect(labels).toContain('All Accounts')
@@ -56,8 +56,8 @@ describe.each(['darwin', 'win32', 'linux'] as const)('application menu on %s', (
   it('File offers Export Keys… and View the Activity Log, each sending its command to the window', () => {
     const { items, send } = template(platform)
     const submenu = (label: string) => items.find((item) => item.label === label)!.submenu as MenuItemConstructorOptions[]
-    submenu('File').find((item) => item.label === 'Export Keys…')!.click!({} as never, undefined, {} as never)
-    submenu('View').find((item) => item.label === 'Activity Log')!.click!({} as never, undefined, {} as never)
+    submenu('File').find((item) => item.label === 'Export Keys…')!.click!({} as never, undefined, {})
+    submenu('View').find((item) => item.label === 'Activity Log')!.click!({} as never, undefined, {})
     expect(send.mock.calls).toEqual([['export-keys'], ['show-activity']])
   })
 
@@ -83,7 +83,7 @@ describe.each(['darwin', 'win32', 'linux'] as const)('application menu on %s', (
     }
     expect(roles.has('toggleDevTools')).toBe(false)
     expect(roles.has('forceReload')).toBe(false)
-    all.find((item) => item.label === 'Autocalls API Documentation')!.click!({} as never, undefined, {} as never)
+    all.find((item) => item.label === 'Autocalls API Documentation')!.click!({} as never, undefined, {})
     expect(openDocs).toHaveBeenCalled()
     expect(isAllowedExternalUrl(DOCS_URL)).toBe(true)
   })

@@ -11,6 +11,7 @@ import { ApiError } from '../../src/main/api/api-error'
 import { AutocallsClient, type AutocallsClientOptions } from '../../src/main/api/autocalls-client'
 import { createNetFetch, withBodyBoundTo, type NetFetch } from '../../src/main/electron/net-fetch'
 import { startSandbox, type SandboxServer } from '../../src/sandbox/index'
+import { urlOf } from '../support/url-of'
 
 type NetInit = Parameters<NetFetch>[1]
 
@@ -32,9 +33,9 @@ beforeEach(() => {
 function forwardingNetFetch() {
   const calls: Array<{ url: string; init: NetInit }> = []
   const netFetch = (async (input, init) => {
-    calls.push({ url: String(input), init })
+    calls.push({ url: urlOf(input), init })
     const { bypassCustomProtocolHandlers: _ignored, ...rest } = init ?? {}
-    return fetch(String(input), rest)
+    return fetch(urlOf(input), rest)
   }) as NetFetch
   return { calls, netFetch }
 }
@@ -145,7 +146,7 @@ describe('Electron’s failures, as the person sees them', () => {
   it('net::ERR_CONNECTION_RESET while the body is read: lost, may have reached the server, retried for a GET', async () => {
     let calls = 0
     const failing = failingMidBody('ERR_CONNECTION_RESET')
-    const error = await failure(clientWith((async (...args: Parameters<NetFetch>) => (calls++, failing(...args))) as NetFetch).listKeys())
+    const error = await failure(clientWith((async (...args: Parameters<NetFetch>) => (calls++, failing(...args)))).listKeys())
     expect([error.kind, error.mayHaveReachedServer, calls]).toEqual(['network', true, 3])
     expect(error.message).toBe(`The connection to ${HOST()} was lost before the answer arrived. Check your internet connection.`)
   })
@@ -161,7 +162,7 @@ describe('Electron’s failures, as the person sees them', () => {
   it("a redirect refused by ClientRequest → bad_response, not retried", async () => {
     let calls = 0
     const error = await failure(
-      clientWith((async () => (calls++, Promise.reject(new Error("Attempted to redirect, but redirect policy was 'error'")))) as NetFetch).getMe()
+      clientWith((async () => (calls++, Promise.reject(new Error("Attempted to redirect, but redirect policy was 'error'"))))).getMe()
     )
     expect([error.kind, calls]).toEqual(['bad_response', 1])
   })

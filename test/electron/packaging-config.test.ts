@@ -13,12 +13,14 @@ const root = resolve(__dirname, '../..')
 const require = createRequire(import.meta.url)
 const CONFIG = 'resources/packaging/electron-builder.config.cjs'
 
+// electron-builder's configuration is a deep, loosely typed object: the tests index into it freely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Config = Record<string, any>
 
 async function loadLikeElectronBuilder(): Promise<Config> {
   const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
-    getConfig(projectDir: string, configPath: string, fromOptions: null): Promise<Config>
-    validateConfiguration(config: Config, logger: unknown): Promise<void>
+    getConfig: (projectDir: string, configPath: string, fromOptions: null) => Promise<Config>
+    validateConfiguration: (config: Config, logger: unknown) => Promise<void>
   }
   const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown }
   const config = await getConfig(root, CONFIG, null)
@@ -31,7 +33,7 @@ describe('electron-builder configuration', async () => {
   // objects in place while loading, so take a copy first. Loading validates it as `--config` would.
   const config = structuredClone(require(join(root, CONFIG))) as Config
   await loadLikeElectronBuilder()
-  const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, any>
+  const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Config
 
   it('matches electron-builder’s schema and the app’s identity', () => {
     expect(config['appId']).toBe(APP_ID)

@@ -23,7 +23,7 @@ const input: MainWindowInput = {
 }
 
 describe('main window options', () => {
-  const window = createMainWindow(RecordingWindow as never, input) as unknown as RecordingWindow
+  const window = createMainWindow<RecordingWindow>(RecordingWindow as never, input)
   const webPreferences = window.options['webPreferences'] as Record<string, unknown>
 
   it.each([
@@ -76,7 +76,7 @@ describe('main window options', () => {
       width: 1000,
       height: 700
     })
-    const dark = createMainWindow(RecordingWindow as never, { ...input, darkMode: true, iconPath: '/icon.png' }) as unknown as RecordingWindow
+    const dark = createMainWindow<RecordingWindow>(RecordingWindow as never, { ...input, darkMode: true, iconPath: '/icon.png' })
     expect(dark.options).toMatchObject({ backgroundColor: WINDOW_BACKGROUND.dark, icon: '/icon.png' })
     expect(window.options).not.toHaveProperty('icon')
   })

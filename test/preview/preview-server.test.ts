@@ -157,12 +157,12 @@ describe('refusals', () => {
 
   it('answers 413 to a chunked body over 1 MiB without a Content-Length', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const socket = connect(preview.port, '127.0.0.1', async () => {
+      const socket = connect(preview.port, '127.0.0.1', () => {
         socket.write(
           `POST ${base()}__preview/invoke/app:get-initial-state HTTP/1.1\r\nHost: 127.0.0.1:${preview.port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`
         )
         const chunk = Buffer.alloc(64 * 1024, 0x20)
-        for (let i = 0; i < 20 && !socket.destroyed; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`)
+        for (let i = 0; i < 20 && !socket.destroyed; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk.toString()}\r\n`)
       })
       socket.setEncoding('utf8')
       let data = ''

@@ -5,7 +5,7 @@ import { DEFAULT_PREFERENCES } from '../../src/shared/domain'
 import { accountHeader, expectNoDialogOpened, renderApp, waitForListSettled } from './render-app'
 
 const usd = (amount: number) => new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' }).format(amount)
-const filterBox = () => screen.getByRole('searchbox', { name: 'Filter keys' }) as HTMLInputElement
+const filterBox = () => screen.getByRole<HTMLInputElement>('searchbox', { name: 'Filter keys' })
 
 async function signedInApp() {
   const fake = createFakeApi({
@@ -49,7 +49,7 @@ describe('account header', () => {
 })
 
 describe('settings (loaded on demand)', () => {
-  const delaySelect = () => screen.getByRole('combobox', { name: 'Clear copied keys from the clipboard after' }) as HTMLSelectElement
+  const delaySelect = () => screen.getByRole<HTMLSelectElement>('combobox', { name: 'Clear copied keys from the clipboard after' })
 
   it('shows the current clipboard delay and saves a new one through main', async () => {
     const { fake, user } = await signedInApp()

@@ -146,7 +146,7 @@ describe('a 401 in one account', () => {
     fake.model.people[API_KEYS.grace]!.keys = []
     await user.click(screen.getByRole('button', { name: 'Sign in again' }))
     const dialog = await screen.findByRole('dialog', { name: 'Sign in again to grace@client.example' })
-    expect((within(dialog).getByRole('textbox', { name: 'API base URL' }) as HTMLInputElement).value).toBe(GRACE.baseUrl)
+    expect((within(dialog).getByRole<HTMLInputElement>('textbox', { name: 'API base URL' })).value).toBe(GRACE.baseUrl)
     await user.type(within(dialog).getByLabelText('API key'), `${API_KEYS.grace}{Enter}`)
     await waitFor(() => expect(screen.queryByRole('dialog', { name: /Sign in again/ })).toBeNull())
     expect(fake.calls('accounts.add')).toEqual([[{ baseUrl: GRACE.baseUrl, apiKey: API_KEYS.grace }]])

@@ -139,7 +139,7 @@ describe('switching', () => {
     expect(screen.getByText('No keys match “zzz”')).toBeTruthy()
     await user.click(switcherItem('lin@example.org'))
     await waitForListSettled()
-    expect((screen.getByRole('searchbox', { name: 'Filter keys' }) as HTMLInputElement).value).toBe('')
+    expect((screen.getByRole<HTMLInputElement>('searchbox', { name: 'Filter keys' })).value).toBe('')
     expect(rowNames()).toEqual(['Lin key'])
   })
 

@@ -26,7 +26,7 @@ describe('copy-once dialog', () => {
     const { dialog, pending } = await createKeyAndOpenCopyOnce()
     expect(dialog.tagName).toBe('DIALOG')
     expect(dialog.querySelector('.dialog-lead')?.textContent).toBe('Key CRM was created in ada@example.com on app.autocalls.ai.')
-    const field = within(dialog).getByRole('textbox', { name: 'New API key token' }) as HTMLInputElement
+    const field = within(dialog).getByRole<HTMLInputElement>('textbox', { name: 'New API key token' })
     expect(field.value).toBe(pending.token)
     expect(field.readOnly).toBe(true)
     expect(within(dialog).getByText('CRM')).toBeTruthy()
@@ -35,7 +35,7 @@ describe('copy-once dialog', () => {
 
   it('selects the whole token when the field gets focus', async () => {
     const { dialog, pending } = await createKeyAndOpenCopyOnce()
-    const field = within(dialog).getByRole('textbox', { name: 'New API key token' }) as HTMLInputElement
+    const field = within(dialog).getByRole<HTMLInputElement>('textbox', { name: 'New API key token' })
     act(() => field.focus())
     expect(field.selectionStart).toBe(0)
     expect(field.selectionEnd).toBe(pending.token.length)
@@ -119,7 +119,7 @@ describe('copy-once dialog', () => {
     expect(document.body.innerHTML).not.toContain(pending.token)
     const { user } = await renderApp(fake)
     const dialog = await screen.findByRole('dialog', { name: 'Copy your new API key' })
-    expect((within(dialog).getByRole('textbox', { name: 'New API key token' }) as HTMLInputElement).value).toBe(pending.token)
+    expect((within(dialog).getByRole<HTMLInputElement>('textbox', { name: 'New API key token' })).value).toBe(pending.token)
     await user.click(within(dialog).getByRole('button', { name: 'Copy' }))
     expect(fake.calls('token.copy').at(-1)).toEqual([{ pendingId: pending.pendingId }])
   })
@@ -132,17 +132,17 @@ describe('copy-once dialog', () => {
     const fake = createFakeApi({ accounts: [{ account: ADA, keys: makeKeys(2) }, GRACE], pendingTokens })
     const { user } = await renderApp(fake)
     let dialog = await screen.findByRole('dialog', { name: 'Copy your new API key' })
-    expect((within(dialog).getByRole('textbox', { name: 'New API key token' }) as HTMLInputElement).value).toBe('11|firstTokenValue')
+    expect((within(dialog).getByRole<HTMLInputElement>('textbox', { name: 'New API key token' })).value).toBe('11|firstTokenValue')
     await user.click(within(dialog).getByRole('button', { name: 'Copy' }))
     expect(fake.calls('token.copy')).toEqual([[{ pendingId: 'p-a' }]])
     await user.click(within(dialog).getByRole('checkbox', { name: 'I have saved this key' }))
     await user.click(within(dialog).getByRole('button', { name: 'Done' }))
     await waitFor(() =>
-      expect((screen.getByRole('textbox', { name: 'New API key token' }) as HTMLInputElement).value).toBe('12|secondTokenValue')
+      expect((screen.getByRole<HTMLInputElement>('textbox', { name: 'New API key token' })).value).toBe('12|secondTokenValue')
     )
     dialog = await screen.findByRole('dialog', { name: 'Copy your new API key' })
     // A new dialog: the checkbox starts unchecked again.
-    expect((within(dialog).getByRole('checkbox', { name: 'I have saved this key' }) as HTMLInputElement).checked).toBe(false)
+    expect((within(dialog).getByRole<HTMLInputElement>('checkbox', { name: 'I have saved this key' })).checked).toBe(false)
     expect(within(dialog).getByText('Second')).toBeTruthy()
     // Each token is labelled with the account it was made in, not the one shown.
     expect(within(dialog).getByText('grace@client.example on voice.agency.example')).toBeTruthy()

@@ -774,7 +774,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     'shell.openExternal': () => ok(null)
   }
 
-  const oneShot = new Map<MethodName, Array<Responder<never> | Deferred<never>>>()
+  const oneShot = new Map<MethodName, /* a Responder or a Deferred (both typed by the method they were queued for) */ unknown[]>()
   const persistent = new Map<MethodName, Responder<never>>()
   const callLog: Array<{ method: MethodName; args: unknown[] }> = []
   const deferredCalls = new WeakMap<object, (args: unknown[], fallback: () => Promise<unknown>) => Promise<unknown>>()
@@ -852,7 +852,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     }
   }
 
-  const enqueue = (method: MethodName, item: Responder<never> | Deferred<never>) => {
+  const enqueue = (method: MethodName, item: unknown) => {
     const queue = oneShot.get(method) ?? []
     queue.push(item)
     oneShot.set(method, queue)
@@ -862,9 +862,9 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     api,
     model,
     account,
-    next: (method, responder) => enqueue(method, responder as Responder<never>),
-    failNext: (method, error) => enqueue(method, failure(error) as never),
-    always: (method, responder) => persistent.set(method, responder as Responder<never>),
+    next: (method, responder) => enqueue(method, responder),
+    failNext: (method, error) => enqueue(method, failure(error)),
+    always: (method, responder) => persistent.set(method, responder),
     reset: (method) => {
       persistent.delete(method)
       oneShot.delete(method)
@@ -890,7 +890,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         markCalled(args as ArgsOf<N>)
         return result
       })
-      enqueue(method, deferred as unknown as Deferred<never>)
+      enqueue(method, deferred)
       return deferred
     },
     holdServer: (accountId) => {

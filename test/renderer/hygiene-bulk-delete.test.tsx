@@ -45,7 +45,7 @@ describe('bulk delete: asking', () => {
     expect(within(dialog).getByRole('heading', { name: 'Delete 12 keys?' })).toBeTruthy()
     expect(dialog.textContent).toContain('From ada@example.com on app.autocalls.ai')
     expect(listedNames(dialog)).toEqual([...[14, 13, 12, 11, 10, 9, 8, 7, 6, 5].map((id) => `K${id} (ID ${id})`), 'and 2 more'])
-    const remove = within(dialog).getByRole('button', { name: 'Delete 12 keys' }) as HTMLButtonElement
+    const remove = within(dialog).getByRole<HTMLButtonElement>('button', { name: 'Delete 12 keys' })
     expect(remove.disabled).toBe(true)
     const typed = within(dialog).getByRole('textbox', { name: 'Type 12 to confirm' })
     await user.type(typed, '11')
@@ -57,8 +57,8 @@ describe('bulk delete: asking', () => {
     await within(dialog).findByRole('heading', { name: 'Bulk delete finished' })
     const [request] = fake.calls('keys.bulkDelete')[0]!
     expect(request).toMatchObject({ accountId: ADA.id, includeOwnKey: false })
-    expect([...request!.ids].sort((a, b) => a - b)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])
-    expect(typeof request!.batchId).toBe('string')
+    expect([...request.ids].sort((a, b) => a - b)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])
+    expect(typeof request.batchId).toBe('string')
     expect(within(dialog).getByRole('status').textContent).toBe('Deleted 12 of 12 keys.')
     expect(results(dialog)).toHaveLength(12)
     expect(results(dialog)[0]).toBe('K14 (ID 14): Deleted')
@@ -88,7 +88,7 @@ describe('bulk delete: asking', () => {
     const dialog = await openBulkDelete(user, 3)
     expect(within(dialog).getByRole('heading', { name: 'Delete 2 keys?' })).toBeTruthy()
     expect(listedNames(dialog)).toEqual(['K4 (ID 4)', 'K3 (ID 3)'])
-    const own = within(dialog).getByRole('checkbox', { name: /^Also delete “Desktop”/ }) as HTMLInputElement
+    const own = within(dialog).getByRole<HTMLInputElement>('checkbox', { name: /^Also delete “Desktop”/ })
     expect(own.closest('label')?.textContent).toBe('Also delete “Desktop”, the key this app signs in with')
     expect(own.checked).toBe(false)
     await user.click(within(dialog).getByRole('button', { name: 'Delete 2 keys' }))
@@ -107,7 +107,7 @@ describe('bulk delete: asking', () => {
     expect(within(dialog).getByRole('heading', { name: 'Delete 2 keys?' })).toBeTruthy()
     expect(dialog.textContent).toContain('This is the key Autocalls Keys signs in with. Deleting it signs the app out.')
     expect(listedNames(dialog)).toEqual(['K3 (ID 3)', 'Desktop (ID 20)'])
-    const remove = within(dialog).getByRole('button', { name: 'Delete 2 keys' }) as HTMLButtonElement
+    const remove = within(dialog).getByRole<HTMLButtonElement>('button', { name: 'Delete 2 keys' })
     expect(remove.disabled).toBe(true)
     const name = within(dialog).getByRole('textbox', { name: 'Type the key name to confirm' })
     await user.type(name, 'desktop')
@@ -128,7 +128,7 @@ describe('bulk delete: asking', () => {
     const dialog = await openBulkDelete(user, 1)
     expect(within(dialog).getByRole('heading', { name: 'Delete the key this app signs in with?' })).toBeTruthy()
     expect(dialog.textContent).toContain('Only the key this app signs in with is selected. Tick it below to delete it.')
-    expect((within(dialog).getByRole('button', { name: 'Delete 0 keys' }) as HTMLButtonElement).disabled).toBe(true)
+    expect((within(dialog).getByRole<HTMLButtonElement>('button', { name: 'Delete 0 keys' })).disabled).toBe(true)
   })
 })
 
@@ -170,7 +170,7 @@ describe('bulk delete: running and its end', () => {
     expect(within(dialog).queryByText(/^Pausing/)).toBeNull()
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }))
     expect(fake.calls('keys.cancelBatch')).toEqual([[{ batchId: request.batchId }]])
-    expect((within(dialog).getByRole('button', { name: 'Cancelling…' }) as HTMLButtonElement).disabled).toBe(true)
+    expect((within(dialog).getByRole<HTMLButtonElement>('button', { name: 'Cancelling…' })).disabled).toBe(true)
     expect(dialog.textContent).toContain('Stopping: requests already sent finish, no others start.')
     const result: BulkDeleteResult = {
       accountId: ADA.id,

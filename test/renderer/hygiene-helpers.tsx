@@ -26,11 +26,11 @@ export function rowOf(name: string): HTMLElement {
 }
 /** The state words of a row ("In use", "Stale"…). */
 export const stateOf = (name: string): string | null | undefined => rowOf(name).querySelector('.key-state')?.textContent
-export const checkboxOf = (name: string): HTMLInputElement => within(rowOf(name)).getByRole('checkbox', { name: `Select ${name}` }) as HTMLInputElement
+export const checkboxOf = (name: string): HTMLInputElement => within(rowOf(name)).getByRole<HTMLInputElement>('checkbox', { name: `Select ${name}` })
 /** Names of the ticked rows on screen, in display order. */
 export const tickedNames = (): string[] =>
   bodyRows()
-    .filter((row) => (row.querySelector('input[type="checkbox"]') as HTMLInputElement | null)?.checked)
+    .filter((row) => row.querySelector<HTMLInputElement>('input[type="checkbox"]')?.checked)
     .map((row) => row.querySelector('.key-name')?.textContent ?? '')
 /** The selection bar's count ("3 selected", or "" with nothing ticked). */
 export const selectionText = (): string => document.querySelector('.selection-count')?.textContent ?? ''

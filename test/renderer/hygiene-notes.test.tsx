@@ -22,8 +22,8 @@ async function openNotes(name = 'CRM', seeded = true) {
   await waitForListSettled()
   await rendered.user.click(within(rowOf(name)).getByRole('button', { name: `Notes on ${name}` }))
   const dialog = await screen.findByRole('dialog', { name: `Note on “${name}”` })
-  const note = within(dialog).getByRole('textbox', { name: 'Note' }) as HTMLTextAreaElement
-  const date = within(dialog).getByLabelText('Review by (optional)') as HTMLInputElement
+  const note = within(dialog).getByRole<HTMLTextAreaElement>('textbox', { name: 'Note' })
+  const date = within(dialog).getByLabelText<HTMLInputElement>('Review by (optional)')
   const save = within(dialog).getByRole('button', { name: 'Save' })
   return { ...rendered, dialog, note, date, save }
 }

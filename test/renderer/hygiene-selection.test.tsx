@@ -113,7 +113,7 @@ describe('row selection', () => {
     await user.click(checkboxOf('K6'))
     await user.click(quickFilter('Stale 2'))
     expect(rowNames()).toEqual(['K2', 'K1'])
-    await focusRow('K2')
+    focusRow('K2')
     await user.keyboard('{Control>}a{/Control}')
     expect(tickedNames()).toEqual(['K2', 'K1'])
     // K6 (hidden by the filter) is no longer ticked: "what the filter shows", nothing else.
@@ -121,7 +121,7 @@ describe('row selection', () => {
     await user.click(quickFilter(/^All/))
     expect(tickedNames()).toEqual(['K2', 'K1'])
     await user.type(screen.getByRole('searchbox', { name: 'Filter keys' }), 'K')
-    await focusRow('K4')
+    focusRow('K4')
     await user.keyboard('{Meta>}a{/Meta}')
     expect(tickedNames()).toEqual(['K6', 'K5', 'K4', 'K3', 'K2', 'K1'])
     // Outside the table too (focus on the page, or a toolbar button)…
@@ -138,7 +138,7 @@ describe('row selection', () => {
 
   it('the header checkbox ticks and unticks the rows shown, and is mixed for some', async () => {
     const { user } = await setup()
-    const all = screen.getByRole('checkbox', { name: 'Select all shown keys' }) as HTMLInputElement
+    const all = screen.getByRole<HTMLInputElement>('checkbox', { name: 'Select all shown keys' })
     await user.click(checkboxOf('K3'))
     expect(all.checked).toBe(false)
     expect(all.indeterminate).toBe(true)
@@ -187,7 +187,7 @@ describe('row actions', () => {
     expect(await screen.findByRole('dialog', { name: 'Note on “K3”' })).toBeTruthy()
     await user.click(screen.getByRole('button', { name: 'Cancel' }))
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
-    await focusRow('K4')
+    focusRow('K4')
     await user.keyboard('n')
     expect(await screen.findByRole('dialog', { name: 'Note on “K4”' })).toBeTruthy()
   })
@@ -197,11 +197,11 @@ describe('row actions', () => {
     await user.click(within(rowOf('K3')).getByRole('button', { name: 'Rotate K3' }))
     expect(store.getState().dialog).toEqual({ kind: 'rotate', accountId: ADA.id, keyId: 3 })
     act(() => store.getState().closeDialog())
-    await focusRow('K2')
+    focusRow('K2')
     await user.keyboard('r')
     expect(store.getState().dialog).toEqual({ kind: 'rotate', accountId: ADA.id, keyId: 2 })
     act(() => store.getState().closeDialog())
-    await focusRow('K5')
+    focusRow('K5')
     await user.keyboard('R')
     expect(store.getState().dialog).toEqual({ kind: 'rotate-own', accountId: ADA.id })
     act(() => store.getState().closeDialog())
@@ -211,7 +211,7 @@ describe('row actions', () => {
 
   it('Delete on the focused row opens its delete dialog', async () => {
     const { user } = await setup()
-    await focusRow('K4')
+    focusRow('K4')
     await user.keyboard('{Delete}')
     expect(await screen.findByRole('dialog', { name: 'Delete API key?' })).toBeTruthy()
     expect(screen.getByText(/Delete “K4” \(ID 4\)\?/)).toBeTruthy()

@@ -10,7 +10,7 @@ async function openNewKey(fake: FakeApi = adaWith(2)) {
   await waitForListSettled()
   await rendered.user.click(screen.getByRole('button', { name: 'New key' }))
   const dialog = await screen.findByRole('dialog', { name: 'New API key' })
-  const input = within(dialog).getByRole('textbox', { name: 'Name' }) as HTMLInputElement
+  const input = within(dialog).getByRole<HTMLInputElement>('textbox', { name: 'Name' })
   return { ...rendered, dialog, input }
 }
 

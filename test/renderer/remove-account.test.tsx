@@ -58,7 +58,7 @@ describe('signing out of one account', () => {
     await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Sign out' }))
     await findKeysRegion(ADA)
     await waitForListSettled()
-    expect((screen.getByRole('searchbox', { name: 'Filter keys' }) as HTMLInputElement).value).toBe('')
+    expect((screen.getByRole<HTMLInputElement>('searchbox', { name: 'Filter keys' })).value).toBe('')
     expect(rowNames()).toEqual(['Ada 00003', 'Ada 00002', 'Ada 00001'])
   })
 

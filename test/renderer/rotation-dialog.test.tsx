@@ -118,7 +118,7 @@ describe('the rotation dialog', () => {
     const dialog = await openRotationDialog(user)
     await user.click(within(dialog).getByRole('button', { name: 'Cancel rotation…' }))
     const confirm = await screen.findByRole('dialog', { name: 'Cancel this rotation?' })
-    const box = within(confirm).getByRole('checkbox', { name: 'Also delete the replacement “Production CRM v2” (#101)' }) as HTMLInputElement
+    const box = within(confirm).getByRole<HTMLInputElement>('checkbox', { name: 'Also delete the replacement “Production CRM v2” (#101)' })
     expect(box.checked).toBe(false)
     await user.click(within(confirm).getByRole('button', { name: 'Cancel rotation' }))
     await within(confirm).findByText('Rotation cancelled: “Production CRM” is kept, and so is its replacement.')

@@ -41,7 +41,7 @@ describe('replacing the app’s own key', () => {
     const [request] = await held.called
     expect(request).toEqual({ accountId: ADA.id, requestId: expect.any(String), reveal: false })
     expect(within(dialog).getByRole('status').textContent).toBe('Replacing the key… this takes a few seconds.')
-    expect((within(dialog).getByRole('button', { name: 'Replacing…' }) as HTMLButtonElement).disabled).toBe(true)
+    expect((within(dialog).getByRole<HTMLButtonElement>('button', { name: 'Replacing…' })).disabled).toBe(true)
     held.proceed()
     expect((await within(dialog).findByText(/^Done\./)).textContent).toBe(
       'Done. Autocalls Keys now signs in with “Autocalls Keys” (#100); the old key “Autocalls Keys” (#7) was deleted.'
@@ -60,7 +60,7 @@ describe('replacing the app’s own key', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Replace key' }))
     const copyOnce = await screen.findByRole('dialog', { name: 'Copy your new API key' })
     expect(within(copyOnce).getByText('Replacement for Autocalls Keys (#7)')).toBeTruthy()
-    expect((within(copyOnce).getByRole('textbox', { name: 'New API key token' }) as HTMLInputElement).value).toBe('100|fakeSecretToken100xyz')
+    expect((within(copyOnce).getByRole<HTMLInputElement>('textbox', { name: 'New API key token' })).value).toBe('100|fakeSecretToken100xyz')
     expect(fake.calls('rotation.rotateOwn')[0]?.[0].reveal).toBe(true)
     expect(screen.queryByRole('dialog', { name: 'Replace this app’s key' })).toBeNull()
   })

@@ -14,14 +14,14 @@ async function openSettings(preferences = DEFAULT_PREFERENCES) {
   await waitForListSettled()
   await rendered.user.click(within(accountHeader()).getByRole('button', { name: 'Settings' }))
   const dialog = await screen.findByRole('dialog', { name: 'Settings' })
-  const field = (name: string | RegExp) => within(dialog).getByRole('spinbutton', { name }) as HTMLInputElement
+  const field = (name: string | RegExp) => within(dialog).getByRole<HTMLInputElement>('spinbutton', { name })
   return {
     ...rendered,
     dialog,
     stale: () => field('A key is stale when not used for'),
     newFor: () => field('A never-used key counts as new for'),
     reminder: () => field('Rotation reminder after'),
-    remind: () => within(dialog).getByRole('checkbox', { name: 'Remind me to rotate keys older than a number of days' }) as HTMLInputElement,
+    remind: () => within(dialog).getByRole<HTMLInputElement>('checkbox', { name: 'Remind me to rotate keys older than a number of days' }),
     quiet: () => field('A rotation is safe to finish when the old key was quiet for')
   }
 }

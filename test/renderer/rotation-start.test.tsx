@@ -36,7 +36,7 @@ async function openRotate(fake: FakeApi = createFakeApi({ accounts: [{ account: 
   return { fake, store, user, dialog }
 }
 
-const nameField = (dialog: HTMLElement) => within(dialog).getByRole('textbox', { name: 'Name of the replacement' }) as HTMLInputElement
+const nameField = (dialog: HTMLElement) => within(dialog).getByRole<HTMLInputElement>('textbox', { name: 'Name of the replacement' })
 const fieldErrorOf = (input: HTMLElement) => document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent
 
 describe('the Rotate dialog', () => {
@@ -55,7 +55,7 @@ describe('the Rotate dialog', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Create replacement' }))
     const copyOnce = await screen.findByRole('dialog', { name: 'Copy your new API key' })
     expect(within(copyOnce).getByText('Replacement for Production CRM (#12)')).toBeTruthy()
-    expect((within(copyOnce).getByRole('textbox', { name: 'New API key token' }) as HTMLInputElement).value).toMatch(/^100\|fakeSecretToken100xyz$/)
+    expect((within(copyOnce).getByRole<HTMLInputElement>('textbox', { name: 'New API key token' })).value).toMatch(/^100\|fakeSecretToken100xyz$/)
     expect(screen.queryByRole('dialog', { name: 'Rotate key' })).toBeNull()
     expect(fake.calls('rotation.start')).toEqual([[{ accountId: ADA.id, keyId: 12, name: 'Production CRM 2026', requestId: expect.any(String) }]])
     expect(fake.callCount('keys.create')).toBe(0)
@@ -73,7 +73,7 @@ describe('the Rotate dialog', () => {
     await user.type(nameField(dialog), '{Enter}')
     await held.called
     expect(fake.callCount('rotation.start')).toBe(1)
-    expect((within(dialog).getByRole('button', { name: 'Creating…' }) as HTMLButtonElement).disabled).toBe(true)
+    expect((within(dialog).getByRole<HTMLButtonElement>('button', { name: 'Creating…' })).disabled).toBe(true)
     held.proceed()
     await screen.findByRole('dialog', { name: 'Copy your new API key' })
     expect(fake.callCount('rotation.start')).toBe(1)

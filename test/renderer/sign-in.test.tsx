@@ -7,7 +7,7 @@ import { accountHeader, findKeysRegion, isDisabled, renderApp, rowNames, waitFor
 const UNAUTHENTICATED_TEXT =
   'That API key was not accepted. Check that you copied the whole key, and that it has not been deleted.'
 
-const apiKeyInput = () => screen.getByLabelText('API key') as HTMLInputElement
+const apiKeyInput = () => screen.getByLabelText<HTMLInputElement>('API key')
 
 describe('sign-in screen', () => {
   it('shows the heading, the fields and the buttons with their exact names', async () => {
@@ -56,7 +56,7 @@ describe('sign-in screen', () => {
     const advanced = screen.getByRole('button', { name: 'Advanced' })
     await user.click(advanced)
     expect(advanced.getAttribute('aria-expanded')).toBe('true')
-    const url = screen.getByRole('textbox', { name: 'API base URL' }) as HTMLInputElement
+    const url = screen.getByRole<HTMLInputElement>('textbox', { name: 'API base URL' })
     expect(url.value).toBe(DEFAULT_BASE_URL)
     await user.clear(url)
     await user.type(url, 'https://voice.example.com/api')

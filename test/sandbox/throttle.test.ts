@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 /** A sandbox on a clock the test moves by hand; starts at a time that is not a whole second. */
-async function onFakeClock(options: SandboxOptions = {}): Promise<{ sandbox: SandboxServer; advance(ms: number): void; now(): number }> {
+async function onFakeClock(options: SandboxOptions = {}): Promise<{ sandbox: SandboxServer; advance: (ms: number) => void; now: () => number }> {
   let now = Date.parse('2026-03-01T10:00:00.250Z');
   const sandbox = await startSandbox({ ...options, clock: () => now });
   open.push(sandbox);

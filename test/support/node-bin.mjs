@@ -9,7 +9,8 @@ export const TOOL_ENTRIES = {
   tsc: 'typescript/bin/tsc',
   'electron-vite': 'electron-vite/bin/electron-vite.js',
   vitest: 'vitest/vitest.mjs',
-  tsx: 'tsx/dist/cli.mjs'
+  tsx: 'tsx/dist/cli.mjs',
+  eslint: 'eslint/bin/eslint.js'
 }
 
 /** [command, ...args] that run `tool` with the same Node as the caller. */

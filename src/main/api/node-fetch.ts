@@ -79,7 +79,7 @@ async function loadProxiedFetch(settings: ProxySettings): Promise<typeof fetch> 
   })
   // undici's own fetch with its own dispatcher: mixing undici's Agent with the copy of undici
   // inside Node's global fetch is not supported across versions.
-  return ((input, init) => undiciFetch(input as never, { ...(init as object), dispatcher } as never)) as typeof fetch
+  return ((input, init) => undiciFetch(input as never, { ...(init as object), dispatcher }))
 }
 
 /**

@@ -90,7 +90,7 @@ export class InFlightLimit implements InFlightGate {
 
 export function startBatch<T>(tasks: readonly BatchTask<T>[], options: BatchOptions<T> = {}): BatchRun<T> {
   const fixed = Object.freeze([...tasks]) // the set of work is decided now: later changes to the list do nothing
-  const outcomes: (TaskOutcome<T> | undefined)[] = new Array(fixed.length)
+  const outcomes: (TaskOutcome<T> | undefined)[] = Array.from({ length: fixed.length }, () => undefined)
   const gate = new InFlightLimit(Math.max(1, options.maxInFlight ?? BATCH_MAX_IN_FLIGHT))
   const controller = new AbortController()
   let ended: BatchResult<T>['ended'] = 'completed'
@@ -185,7 +185,7 @@ export function startBatch<T>(tasks: readonly BatchTask<T>[], options: BatchOpti
       const notStarted = controller.signal.aborted && error === controller.signal.reason
       outcomes[index] = notStarted ? { status: 'skipped', because: ended === 'stopped' ? 'stopped' : 'cancelled' } : { status: 'failed', error }
     }
-    judge(outcomes[index]!, index) // a 429 that ran out of retries
+    judge(outcomes[index], index) // a 429 that ran out of retries
     report()
   }
 

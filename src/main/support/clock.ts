@@ -9,8 +9,8 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void
 }
 
-/** Opaque: whatever the clock's setTimeout returned. */
-export type TimerHandle = unknown
+/** Opaque: whatever the clock's setTimeout returned (Node's Timeout object, or a fake clock's id). */
+export type TimerHandle = object | number
 
 export const systemClock: Clock = {
   now: () => Date.now(),

@@ -213,7 +213,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     const type = req.headers['content-type'] ?? ''
     if (!/^application\/json\s*(;|$)/i.test(type)) return refuse(res, 415, 'Send application/json')
     const body = await readBody(req, MAX_INVOKE_BODY_BYTES)
-    if (body === 'too-large') return refuse(res, 413, 'Payload too large', { Connection: 'close' })
+    if (body === TOO_LARGE) return refuse(res, 413, 'Payload too large', { Connection: 'close' })
     let envelope: unknown
     try {
       envelope = JSON.parse(body)
@@ -360,11 +360,14 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, type: s
   res.end(req.method === 'HEAD' ? undefined : bytes)
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string | 'too-large'> {
+const TOO_LARGE = Symbol('too large')
+
+/** The body as text, or TOO_LARGE (a symbol, so no body text can be mistaken for it). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | typeof TOO_LARGE> {
   const declared = Number(req.headers['content-length'])
   if (Number.isFinite(declared) && declared > limit) {
     req.resume()
-    return Promise.resolve('too-large')
+    return Promise.resolve(TOO_LARGE)
   }
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = []
@@ -377,7 +380,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | 'too-la
         done = true
         chunks.length = 0
         req.resume()
-        resolveBody('too-large')
+        resolveBody(TOO_LARGE)
         return
       }
       chunks.push(chunk)

@@ -109,7 +109,7 @@ describe('a window reloaded while its create is on the way', () => {
     await form.create.click()
     await waitUntil(async () => world.sandbox.requests.some((r) => r.method === 'POST'), (seen) => seen, 'the POST to reach the server')
     await app.reload() // the window reloads (or crashes and is reopened) before the answer
-    await waitUntil(async () => app!.preview.services.pending.list().length, (n) => n === 1, 'main to hold the new token', 10_000)
+    await waitUntil(async () => app.preview.services.pending.list().length, (n) => n === 1, 'main to hold the new token', 10_000)
     expect(world.sandbox.listKeysOf(account.token).some((k) => k.name === 'Answer after reload')).toBe(true)
     await copyOnceDialog(app.page).dialog.waitFor({ timeout: 5_000 })
     expect(await copyOnceDialog(app.page).token.inputValue()).toBe(app.preview.services.pending.list()[0]!.token)

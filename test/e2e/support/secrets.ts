@@ -42,13 +42,13 @@ export async function findSecretInPage(page: Page, needle: string): Promise<stri
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const request = indexedDB.open(info.name as string)
         request.onsuccess = () => resolve(request.result)
-        request.onerror = () => reject(request.error)
+        request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'))
       })
       for (const storeName of Array.from(db.objectStoreNames)) {
         const values = await new Promise<unknown[]>((resolve, reject) => {
           const request = db.transaction(storeName, 'readonly').objectStore(storeName).getAll()
           request.onsuccess = () => resolve(request.result)
-          request.onerror = () => reject(request.error)
+          request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'))
         })
         check(`IndexedDB ${info.name}/${storeName}`, JSON.stringify(values))
       }

@@ -244,7 +244,7 @@ export async function waitUntil<T>(read: () => Promise<T>, accept: (value: T) =>
     }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${String(lastError)}` : ''}`)
+  throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}` : ''}`)
 }
 
 /** Waits until some element of `locator` has text containing `text` (whitespace-normalised). */

@@ -13,6 +13,7 @@ import type { SecretStore } from '../../../src/main/vault/secret-store'
 import type { AccountView } from '../../../src/shared/domain'
 import { startSandbox, type SandboxServer } from '../../../src/sandbox/index'
 import { createTestApp, type TestApp } from '../../support/app-fixture'
+import { urlOf } from '../../support/url-of'
 
 let hostA: SandboxServer
 let hostB: SandboxServer
@@ -29,7 +30,7 @@ afterAll(async () => {
 
 const recordingFetch: typeof fetch = (input, init) => {
   const headers = new Headers(init?.headers)
-  sent.push({ url: String(input), authorization: headers.get('authorization') ?? '' })
+  sent.push({ url: urlOf(input), authorization: headers.get('authorization') ?? '' })
   return fetch(input, init)
 }
 

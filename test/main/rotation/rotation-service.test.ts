@@ -14,6 +14,7 @@ import type { CreatedKeyView } from '../../../src/shared/domain'
 import { createTestApp, type TestApp } from '../../support/app-fixture'
 import { NAME_TAKEN_422 } from '../../support/sandbox-fixture'
 import { signIn, value, type SignedIn } from '../services/signed-in'
+import { urlOf } from '../../support/url-of'
 
 let server: SandboxServer
 /** The sandbox's clock runs this far from ours: a use recorded in the past reads as long quiet. */
@@ -31,7 +32,7 @@ let who: SignedIn
 let listRequests: number[] = []
 let clockForRequests: (() => number) | null = null
 const countingFetch: typeof fetch = (input, init) => {
-  if (String(input).endsWith('/user/api-keys') && (init?.method ?? 'GET') === 'GET') listRequests.push(clockForRequests?.() ?? Date.now())
+  if (urlOf(input).endsWith('/user/api-keys') && (init?.method ?? 'GET') === 'GET') listRequests.push(clockForRequests?.() ?? Date.now())
   return fetch(input, init)
 }
 
@@ -193,7 +194,7 @@ describe('watching the states as lists come in', () => {
     const listed = await refresh()
     expect(rotationsNow()).toEqual([])
     // No longer open, but the list says how it ended, so the window can tell the person.
-    expect(listed.rotations).toEqual([expect.objectContaining({ newKey: { id: created.key!.id, name: created.key!.name }, outcome: 'completed-elsewhere', finishedAt: expect.any(String) })])
+    expect(listed.rotations).toEqual([expect.objectContaining({ newKey: { id: created.key.id, name: created.key.name }, outcome: 'completed-elsewhere', finishedAt: expect.any(String) })])
     const log = value(await h()['activity:list']({ accountId: who.accountId, action: 'rotation-finished' })).entries
     expect(log).toEqual([expect.objectContaining({ keyId: old.id, relatedKeyId: created.key.id, outcome: 'ok', detail: expect.stringContaining('completed itself') })])
   })

@@ -13,6 +13,7 @@ import type { BulkDeleteResult } from '../../../src/shared/domain'
 import { createTestApp, type TestApp } from '../../support/app-fixture'
 import { useSandbox } from '../../support/sandbox-fixture'
 import { eventsOf, signIn, value, type SignedIn } from './signed-in'
+import { urlOf } from '../../support/url-of'
 
 const sandbox = useSandbox()
 let app: TestApp
@@ -25,7 +26,7 @@ let deleteOrder: number[] = []
 let onDeleteSent: ((id: number) => void) | null = null
 
 const trackingFetch: typeof fetch = async (input, init) => {
-  const match = /\/user\/api-keys\/(\d+)$/.exec(String(input))
+  const match = /\/user\/api-keys\/(\d+)$/.exec(urlOf(input))
   if (!match || init?.method !== 'DELETE') return fetch(input, init)
   const id = Number(match[1])
   deleteOrder.push(id)

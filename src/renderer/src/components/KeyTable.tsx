@@ -28,19 +28,19 @@ const WINDOW: RowWindowOptions = { rowHeight: ROW_HEIGHT, offsetTop: HEADER_HEIG
 
 /** What a row (or the keyboard on the table) can ask for. One stable object per list. */
 export interface KeyRowActions {
-  toggle(id: number): void
+  toggle: (id: number) => void
   /** Shift: tick from the anchor (or `fromId`) to `id`. */
-  extend(id: number, fromId?: number): void
+  extend: (id: number, fromId?: number) => void
   /** Ctrl/⌘+A: exactly the rows shown. */
-  selectShown(): void
+  selectShown: () => void
   /** The header checkbox: tick or untick the rows shown, keeping the others. */
-  tickShown(selected: boolean): void
-  clear(): void
-  delete(key: KeyListItem): void
-  notes(key: KeyListItem): void
-  rotate(key: KeyListItem): void
+  tickShown: (selected: boolean) => void
+  clear: () => void
+  delete: (key: KeyListItem) => void
+  notes: (key: KeyListItem) => void
+  rotate: (key: KeyListItem) => void
   /** An open rotation, by its replacement's id. */
-  openRotation(newKeyId: number): void
+  openRotation: (newKeyId: number) => void
 }
 
 export interface KeyTableProps {

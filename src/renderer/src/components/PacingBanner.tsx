@@ -3,8 +3,8 @@
  * "Pausing 23 s to stay within the server's limit (4 of 60 left)", counting down to `resumesAt`.
  * A timer role (not a live region): a screen reader reads it when asked, not every second.
  */
-import { useEffect, useState } from 'react'
 import type { PacingView } from '../../../shared/domain'
+import { useCountdownNow } from '../lib/use-countdown'
 
 /** "(4 of 60 left)", "(4 left)" or "" from what the server last said. */
 const leftText = (pacing: PacingView): string => {
@@ -23,26 +23,6 @@ export function pacingText(pacing: PacingView, now: number): string {
   }
   if (pacing.reason === 'no-headers') return 'Pacing background requests to one a second: the server does not say its limit.'
   return `Spreading background requests to stay within the server's limit${left}`
-}
-
-/**
- * The time, re-read once a second until `until` (ISO) has passed. The caller keys the component
- * by `until`, so a new pause starts from a fresh reading.
- */
-function useCountdownNow(until: string | null): number {
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    if (until === null) return
-    const end = Date.parse(until)
-    if (!Number.isFinite(end)) return
-    const timer = window.setInterval(() => {
-      const current = Date.now()
-      setNow(current)
-      if (current >= end) window.clearInterval(timer)
-    }, 1000)
-    return () => window.clearInterval(timer)
-  }, [until])
-  return now
 }
 
 export function PacingBanner({ pacing }: { pacing: PacingView | null }) {

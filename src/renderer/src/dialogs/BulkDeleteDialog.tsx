@@ -12,6 +12,7 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react'
 import { accountLabel, type BulkDeleteItem, type BulkDeleteResult, type KeyListItem } from '../../../shared/domain'
 import { keysWord } from '../components/SelectionBar'
 import { MESSAGES } from '../lib/messages'
+import { secondsUntil, useCountdownNow } from '../lib/use-countdown'
 import { newRequestId } from '../lib/request-id'
 import { useApp } from '../store/store-context'
 import { ModalDialog } from './ModalDialog'
@@ -61,18 +62,15 @@ function outcomeText(item: BulkDeleteItem, ended: BulkDeleteResult['ended']): st
   }
 }
 
-/** Seconds until `until` (ISO), re-read every second while there is one. */
-function useSecondsUntil(until: string | null): number | null {
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    if (until === null) return
-    setNow(Date.now())
-    const timer = window.setInterval(() => setNow(Date.now()), 1000)
-    return () => window.clearInterval(timer)
-  }, [until])
-  if (until === null) return null
-  const at = Date.parse(until)
-  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - now) / 1000)) : null
+/** "Pausing N s…" while the whole batch waits (keyed by the pause, so each starts afresh). */
+function PauseNotice({ until }: { until: string }) {
+  const seconds = secondsUntil(until, useCountdownNow(until))
+  if (seconds === null) return null
+  return (
+    <p className="notice batch-pause" role="status">
+      {seconds > 0 ? `Pausing ${seconds} s to stay within the server's limit` : 'Resuming…'}
+    </p>
+  )
 }
 
 export function BulkDeleteDialog({ accountId, ids }: { accountId: string; ids: number[] }) {
@@ -97,7 +95,7 @@ export function BulkDeleteDialog({ accountId, ids }: { accountId: string; ids: n
   const [error, setError] = useState<string | null>(null)
   const stopRef = useRef<HTMLButtonElement>(null)
   const closeRef = useRef<HTMLButtonElement>(null)
-  const pauseSeconds = useSecondsUntil(phase === 'running' ? (progress?.pausedUntil ?? null) : null)
+  const pausedUntil = phase === 'running' ? (progress?.pausedUntil ?? null) : null
   const uid = useId()
   const titleId = `${uid}-title`
   const leadId = `${uid}-lead`
@@ -255,11 +253,7 @@ export function BulkDeleteDialog({ accountId, ids }: { accountId: string; ids: n
           <p className="batch-counts" role="status">
             {`${progress?.done ?? 0} done · ${progress?.failed ?? 0} failed · ${progress?.remaining ?? total} remaining`}
           </p>
-          {pauseSeconds !== null && (
-            <p className="notice batch-pause" role="status">
-              {pauseSeconds > 0 ? `Pausing ${pauseSeconds} s to stay within the server's limit` : 'Resuming…'}
-            </p>
-          )}
+          {pausedUntil !== null && <PauseNotice key={pausedUntil} until={pausedUntil} />}
           {error && (
             <p role="alert" className="error-text">
               {error}

@@ -44,34 +44,34 @@ export interface AccountsSlice {
    * background. Resolves with the tokens still waiting to be confirmed, for the copy-once dialog
    * (they are handed over, not kept). A second call while started is a no-op.
    */
-  start(): Promise<PendingTokenView[]>
+  start: () => Promise<PendingTokenView[]>
   /** Signs in to an account with a key the person typed; the key is not kept. Resolves the result, or null. */
-  addAccount(baseUrl: string, apiKey: string): Promise<AddAccountResult | null>
-  addSandbox(): Promise<boolean>
-  clearAddError(): void
-  removeAccount(accountId: AccountId): Promise<boolean>
-  removeAllAccounts(): Promise<boolean>
+  addAccount: (baseUrl: string, apiKey: string) => Promise<AddAccountResult | null>
+  addSandbox: () => Promise<boolean>
+  clearAddError: () => void
+  removeAccount: (accountId: AccountId) => Promise<boolean>
+  removeAllAccounts: () => Promise<boolean>
   /** Shows an account's last known list at once and refreshes it in the background. */
-  showAccount(accountId: AccountId): void
+  showAccount: (accountId: AccountId) => void
   /** Ctrl/Cmd+1…9: the n-th account (0-based) of the switcher. */
-  showAccountAt(index: number): void
-  showOverview(): void
+  showAccountAt: (index: number) => void
+  showOverview: () => void
   /** The activity log (every account's, filterable). */
-  showActivity(): void
-  refreshAll(): Promise<void>
+  showActivity: () => void
+  refreshAll: () => Promise<void>
   /** Main's view of the accounts changed. */
-  accountsChanged(accounts: AccountView[]): void
+  accountsChanged: (accounts: AccountView[]) => void
   /** Changes how long a copied token may stay on the clipboard; resolves null or the error. */
-  setClipboardClearSeconds(seconds: number): Promise<AppError | null>
+  setClipboardClearSeconds: (seconds: number) => Promise<AppError | null>
   /**
    * Subscribes to main's events; returns the unsubscribe function. `onTokensWaiting` receives
    * tokens created for another window (or before a reload) that this window should show; it is
    * also asked once right away, for a create that finished while this window was starting.
    */
-  connectEvents(
+  connectEvents: (
     onMenuCommand: (command: MenuCommand, accountId?: AccountId) => void,
     onTokensWaiting: (tokens: PendingTokenView[]) => void
-  ): () => void
+  ) => () => void
 }
 
 /** What the first paint shows for an initial state. */

@@ -31,7 +31,7 @@ export interface KeyListState {
   rotations: RotationRecord[]
 }
 
-const NO_NOTES: Record<string, StoredKeyNote> = Object.freeze({}) as Record<string, StoredKeyNote>
+const NO_NOTES: Record<string, StoredKeyNote> = Object.freeze({})
 const NO_ROTATIONS: RotationRecord[] = Object.freeze([]) as unknown as RotationRecord[]
 
 export const EMPTY_LIST: KeyListState = { items: null, fetchedAt: null, fromCache: false, refreshing: false, error: null, notes: NO_NOTES, rotations: NO_ROTATIONS }
@@ -39,22 +39,22 @@ export const EMPTY_LIST: KeyListState = { items: null, fetchedAt: null, fromCach
 export interface ListsSlice {
   lists: Record<AccountId, KeyListState>
   /** Fetches the account's list. Concurrent calls share one fetch. */
-  refresh(accountId: AccountId): Promise<void>
+  refresh: (accountId: AccountId) => Promise<void>
   /**
    * Shows the account's cached list (from main's memory or disk) when it is newer than what is
    * shown. `justFetched`: main fetched it a moment ago ("Refresh all"), so it is not an old copy.
    */
-  loadCached(accountId: AccountId, options?: { justFetched?: boolean }): Promise<void>
+  loadCached: (accountId: AccountId, options?: { justFetched?: boolean }) => Promise<void>
   /**
    * Creates one key for `requestId`. On success a provisional row appears at once and a fresh
    * list confirms it in the background; the result (with the token) goes back to the caller only.
    * An unknown outcome triggers a list refresh, never a retry.
    */
-  createKey(accountId: AccountId, name: string, requestId: string): Promise<Result<CreatedKeyView>>
+  createKey: (accountId: AccountId, name: string, requestId: string) => Promise<Result<CreatedKeyView>>
   /** Deletes a key; resolves null on success (a key already gone counts as success) or the error. */
-  deleteKey(accountId: AccountId, key: KeyListItem): Promise<AppError | null>
-  copyToken(pendingId: string): Promise<Result<CopyResultView>>
-  confirmTokenSaved(pendingId: string): Promise<Result<null>>
+  deleteKey: (accountId: AccountId, key: KeyListItem) => Promise<AppError | null>
+  copyToken: (pendingId: string) => Promise<Result<CopyResultView>>
+  confirmTokenSaved: (pendingId: string) => Promise<Result<null>>
 
   /** Ticked rows per account (ids; those no longer in the list count as not ticked). */
   selections: Record<AccountId, KeySelection>
@@ -62,25 +62,25 @@ export interface ListsSlice {
   quickFilters: Record<AccountId, QuickFilter>
   /** Where each batch this window runs stands, by batch id, while it runs. */
   batches: Record<string, BatchProgressView>
-  setQuickFilter(accountId: AccountId, filter: QuickFilter): void
-  toggleSelected(accountId: AccountId, id: number): void
+  setQuickFilter: (accountId: AccountId, filter: QuickFilter) => void
+  toggleSelected: (accountId: AccountId, id: number) => void
   /** Shift: ticks the rows from the anchor (or `fromId`) to `toId`, in the order `shown`. */
-  extendSelection(accountId: AccountId, shown: readonly { id: number }[], toId: number, fromId?: number): void
-  setSelected(accountId: AccountId, ids: readonly number[], selected: boolean): void
+  extendSelection: (accountId: AccountId, shown: readonly { id: number }[], toId: number, fromId?: number) => void
+  setSelected: (accountId: AccountId, ids: readonly number[], selected: boolean) => void
   /** Replaces the selection (Ctrl/⌘+A: what the filter shows). */
-  selectOnly(accountId: AccountId, ids: readonly number[]): void
-  clearSelection(accountId: AccountId): void
+  selectOnly: (accountId: AccountId, ids: readonly number[]) => void
+  clearSelection: (accountId: AccountId) => void
   /** The window no longer shows the account: its selection and quick filter go. */
-  forgetKeyView(accountId: AccountId): void
+  forgetKeyView: (accountId: AccountId) => void
   /** Saves a checked note (an empty one with no date removes it); the list's notes follow the answer. */
-  setNote(accountId: AccountId, keyId: number, value: KeyNoteInput): Promise<Result<StoredKeyNote | null>>
+  setNote: (accountId: AccountId, keyId: number, value: KeyNoteInput) => Promise<Result<StoredKeyNote | null>>
   /**
    * Runs a bulk delete to its end, following its progress in `batches`. Rows deleted or already
    * gone leave the list; the selection becomes the keys that failed or were not started.
    */
-  bulkDelete(request: BulkDeleteRequest): Promise<Result<BulkDeleteResult>>
+  bulkDelete: (request: BulkDeleteRequest) => Promise<Result<BulkDeleteResult>>
   /** Asks main to stop a batch: requests in flight finish, none starts after. */
-  cancelBatch(batchId: string): Promise<Result<null>>
+  cancelBatch: (batchId: string) => Promise<Result<null>>
 }
 
 export const listFromView = (view: KeyListView): KeyListState => ({

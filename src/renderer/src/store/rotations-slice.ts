@@ -17,20 +17,20 @@ export interface RotationsSlice {
    * rotation. Like createKey: a provisional row at once, a fresh list after, the token only in
    * the value returned; a lost answer refreshes the list so the person can look for the key.
    */
-  startRotation(accountId: AccountId, keyId: number, name: string, requestId: string): Promise<Result<CreatedKeyView>>
+  startRotation: (accountId: AccountId, keyId: number, name: string, requestId: string) => Promise<Result<CreatedKeyView>>
   /** Deletes the old key of an open rotation; resolves null or the error (the rotation then stays open). */
-  finishRotation(accountId: AccountId, newKeyId: number): Promise<AppError | null>
+  finishRotation: (accountId: AccountId, newKeyId: number) => Promise<AppError | null>
   /** Ends a rotation keeping both keys, or deleting the replacement. */
-  cancelRotation(accountId: AccountId, newKeyId: number, deleteReplacement: boolean): Promise<AppError | null>
+  cancelRotation: (accountId: AccountId, newKeyId: number, deleteReplacement: boolean) => Promise<AppError | null>
   /** Replaces the key this app signs in with for an account (all of it in main). */
-  rotateOwnKey(accountId: AccountId, requestId: string, reveal: boolean): Promise<Result<OwnKeyRotationResult>>
-  listActivity(request: ActivityListRequest): Promise<Result<ActivityReadResult>>
-  exportKeys(accountId: AccountId, format: 'csv' | 'json'): Promise<Result<ExportOutcome>>
-  exportActivity(format: 'csv' | 'json', accountId?: AccountId): Promise<Result<ExportOutcome>>
+  rotateOwnKey: (accountId: AccountId, requestId: string, reveal: boolean) => Promise<Result<OwnKeyRotationResult>>
+  listActivity: (request: ActivityListRequest) => Promise<Result<ActivityReadResult>>
+  exportKeys: (accountId: AccountId, format: 'csv' | 'json') => Promise<Result<ExportOutcome>>
+  exportActivity: (format: 'csv' | 'json', accountId?: AccountId) => Promise<Result<ExportOutcome>>
   /** Whether the window is on screen (main pauses rotation watching while it is not). */
-  setVisibility(visible: boolean): Promise<void>
+  setVisibility: (visible: boolean) => Promise<void>
   /** Saves some settings through main (which checks them again); resolves null or the error. */
-  updatePreferences(changes: Partial<Preferences>): Promise<AppError | null>
+  updatePreferences: (changes: Partial<Preferences>) => Promise<AppError | null>
 }
 
 export function createRotationsSlice({ api, set, get }: SliceContext): RotationsSlice {

@@ -30,19 +30,19 @@ export interface UiSlice {
   dialog: OpenDialog
   /** A passing message about something that went as asked (e.g. an account that was already here). */
   notice: string | null
-  setNotice(notice: string | null): void
+  setNotice: (notice: string | null) => void
   /** Account notices (from main) the person dismissed, by account: hidden until main says something else. */
   dismissedNotices: Record<AccountId, string>
-  dismissAccountNotice(accountId: AccountId, notice: string): void
+  dismissAccountNotice: (accountId: AccountId, notice: string) => void
   /** Rotations that completed elsewhere and whose "done" line the person dismissed (replacement ids). */
   dismissedRotations: Record<AccountId, number[]>
-  dismissRotation(accountId: AccountId, newKeyId: number): void
-  setFilter(filter: string): void
+  dismissRotation: (accountId: AccountId, newKeyId: number) => void
+  setFilter: (filter: string) => void
   /** Sorts by `column`, flipping the direction when it is already the sort column. */
-  sortBy(column: SortColumn): void
+  sortBy: (column: SortColumn) => void
   /** Opens a dialog unless one is open already (a shortcut never stacks dialogs). */
-  openDialog(dialog: Exclude<OpenDialog, null>): void
-  closeDialog(): void
+  openDialog: (dialog: Exclude<OpenDialog, null>) => void
+  closeDialog: () => void
 }
 
 export function createUiSlice({ set, get }: SliceContext): UiSlice {
