@@ -321,7 +321,8 @@ export const rotationDialog = (page: Page) => {
   }
 }
 
-const OPEN_ROTATIONS = /^\d+ open rotations?$/
+// The panel's heading counts the open rotations; with only finished ones left it reads "Rotations".
+const OPEN_ROTATIONS = /^(?:\d+ open rotations?|Rotations)$/
 
 /**
  * The shown account's "N open rotation(s)" panel, found as the section holding that heading (its
