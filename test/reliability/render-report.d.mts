@@ -8,4 +8,6 @@ export declare function renderFuzzCounts(fuzz: unknown): string
 export declare function renderLoad(load: unknown): string
 export declare function renderKeychain(runs: unknown): string
 export declare function renderSecretScan(scan: unknown): string
+export declare function renderPacing(report: unknown): string
+export declare function renderLaravelErrors(report: unknown): string
 export declare function renderReport(): { markdown: string; missing: string[] }

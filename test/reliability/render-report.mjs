@@ -44,6 +44,52 @@ function describeCell(op, cell) {
   return parts.join('; ')
 }
 
+const BATCH_TITLES = { 'bulk-delete': 'Bulk delete', 'refresh-all': 'Refresh all' }
+
+/** Pacing rows: each batch kind against the sandbox's per-user throttle, under three server behaviours. */
+export function renderPacing(report) {
+  const { limit, windowMs } = report.throttle
+  const lines = [
+    `| Batch | Server | Items | 429s received | Completed | Requests (app + outside) | Wall time | Fastest the limit allows | What the person sees |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'
+  ]
+  for (const row of report.rows) {
+    const shown = row.shown.length ? row.shown.join('; ') : 'nothing (no wait was needed)'
+    lines.push(
+      `| ${BATCH_TITLES[row.batch] ?? row.batch} | ${escapeCell(row.situation)} | ${row.items} | ${row.received429} | ${row.completed ? 'yes' : `**no** (${row.failed} failed)`} | ` +
+        `${row.appRequests}${row.outsideRequests ? ` + ${row.outsideRequests}` : ''} | ${seconds(row.wallMs)} | ${seconds(row.fastestMs)} | ${escapeCell(shown)} |`
+    )
+  }
+  lines.push(
+    '',
+    `Sandbox throttle ${limit} requests per ${seconds(windowMs)} per user (Laravel's fixed window; the app is told the window length). ` +
+      '“Fastest the limit allows”: (fixed windows needed for the requests the server counted − 1) × window, with the old limit until the switch and the new one after it: a lower bound. ' +
+      '“Outside”: a script of the same user spending the window until its first 429. Refresh all runs over two accounts of one user ' +
+      '(the same key under 127.0.0.1 and localhost: the app names an account “email on base URL”, so one sandbox user gives no more). ' +
+      'Rotation watching is not measured here.',
+    ''
+  )
+  return lines.join('\n')
+}
+
+/** The message the person reads for each error case, against each Laravel version. */
+export function renderLaravelErrors(report) {
+  const versions = report.versions
+  const lines = [`| Case | ${versions.map((v) => `Laravel ${v}`).join(' | ')} |`, `|${' --- |'.repeat(versions.length + 1)}`]
+  for (const row of report.rows) {
+    const cells = versions.map((v) => {
+      const cell = row[`laravel${v}`]
+      if (!cell) return '**not measured (test failed)**'
+      const sent = `${cell.requestsSent} request${cell.requestsSent === 1 ? '' : 's'}${cell.status === null ? '' : `, last HTTP ${cell.status}`}`
+      return `${code(cell.kind)}: “${stable(cell.message)}” (${sent})`
+    })
+    lines.push(`| ${escapeCell(row.label)} | ${cells.map(escapeCell).join(' | ')} |`)
+  }
+  lines.push('')
+  for (const note of report.notReachable ?? []) lines.push(`Not reachable through the handlers: ${note}.`, '')
+  return lines.join('\n')
+}
+
 /** The fault table: behaviour per operation, then the message per fault. */
 export function renderFaultTable(table) {
   const ops = table.ops
@@ -253,6 +299,14 @@ export function renderReport() {
     out.push('### Bulk delete under faults', '', renderBulkDeleteFaults(batch))
     out.push('### Rotation under faults', '', renderRotationFaults(batch))
   } else missing.push('batch-faults.json')
+  const pacing = read('pacing.json')
+  out.push('### Pacing to the server\'s rate limit', '')
+  if (pacing) out.push(renderPacing(pacing))
+  else missing.push('pacing.json')
+  const versions = read('laravel-errors.json')
+  out.push('### Errors against Laravel 8 and 10', '')
+  if (versions) out.push(renderLaravelErrors(versions))
+  else missing.push('laravel-errors.json')
   const fuzz = read('fuzz-counts.json')
   out.push('### Bad input (property-based, fast-check)', '')
   if (fuzz) out.push(renderFuzzCounts(fuzz))
