@@ -254,7 +254,11 @@ describe.each(Object.keys(SCENARIOS) as Scenario[])('pacing: %s', (scenario) => 
       batch: 'refresh-all',
       scenario,
       situation:
-        scenario === 'limit-lowered' ? `the server lowers the limit from ${LIMIT} to 1 per ${WINDOW_MS / 1000} s after the app's last answer (before both lists leave)` : SCENARIOS[scenario],
+        scenario === 'limit-lowered'
+          ? `the server lowers the limit from ${LIMIT} to 1 per ${WINDOW_MS / 1000} s after the app's last answer (before both lists leave)`
+          : scenario === '429-mid'
+            ? 'a 429 on the first lists (a script of the same user spent the window just before; both lists leave at once, so there is no later “middle”)'
+            : SCENARIOS[scenario],
       items: 2,
       completed: failed === 0,
       failed,

@@ -66,7 +66,8 @@ export function renderPacing(report) {
       '“Fastest the limit allows”: (fixed windows needed for the requests the server counted − 1) × window, with the old limit until the switch and the new one after it: a lower bound. ' +
       '“Outside”: a script of the same user spending the window until its first 429. Refresh all runs over two accounts of one user ' +
       '(the same key under 127.0.0.1 and localhost: the app names an account “email on base URL”, so one sandbox user gives no more). ' +
-      'Rotation watching is not measured here.',
+      'Each account has its own pacer, so the two accounts of one user each meet the 429 once and each send at the no-headers rate. ' +
+      'Rotation watching is not measured here: it sends at most one list a minute per account, through the same pacer.',
     ''
   )
   return lines.join('\n')
