@@ -12,9 +12,9 @@ function Boom(): never {
 }
 
 describe('app shell', () => {
-  it('explains itself instead of crashing when window.autocalls is missing', () => {
+  it('explains itself instead of crashing when window.autocalls is missing', async () => {
     render(<App api={undefined} />)
-    expect(screen.getByRole('heading', { level: 1, name: 'Open this window from Autocalls Keys' })).toBeTruthy()
+    expect(await screen.findByRole('heading', { level: 1, name: 'Open this window from Autocalls Keys' })).toBeTruthy()
     expect(screen.getByRole('alert').textContent).toMatch(/cannot reach the Autocalls Keys app/)
   })
 
@@ -45,7 +45,7 @@ describe('app shell', () => {
     const fake = createFakeApi({ accounts: [{ account: ADA, keys: makeKeys(2) }] })
     fake.failNext('app.getInitialState', { kind: 'internal', message: 'The app state file could not be read.' })
     const { user } = await renderApp(fake)
-    expect(screen.getByRole('heading', { name: 'Autocalls Keys could not start' })).toBeTruthy()
+    expect(await screen.findByRole('heading', { name: 'Autocalls Keys could not start' })).toBeTruthy()
     expect(screen.getByRole('alert').textContent).toBe('The app state file could not be read.')
     await user.click(screen.getByRole('button', { name: 'Try again' }))
     expect(await findKeysRegion(ADA)).toBeTruthy()

@@ -11,7 +11,7 @@ import { DialogHost } from './dialogs/DialogHost'
 import { windowTitle } from './lib/account-display'
 import { useKeyboardShortcuts } from './lib/keyboard-shortcuts'
 import { KeysScreen } from './screens/KeysScreen'
-import { BridgeMissingScreen, LoadingPanel, StartFailedScreen, StartingScreen } from './screens/StartScreens'
+import { LoadingPanel, StartingScreen } from './screens/StartScreens'
 import { createAppStore, type EarlyInitialState } from './store/app-store'
 import { AppStoreProvider, useApp, useAppStoreApi } from './store/store-context'
 import { useAppCommands } from './store/use-app-commands'
@@ -22,6 +22,8 @@ import { useAppCommands } from './store/use-app-commands'
 const OverviewScreen = lazy(() => import('./screens/OverviewScreen'))
 const ActivityScreen = lazy(() => import('./screens/ActivityScreen'))
 const SignInScreen = lazy(loadSignInScreen)
+const BridgeMissingScreen = lazy(() => import('./screens/StartProblemScreens').then((m) => ({ default: m.BridgeMissingScreen })))
+const StartFailedScreen = lazy(() => import('./screens/StartProblemScreens').then((m) => ({ default: m.StartFailedScreen })))
 
 /** The first-run screen's module (shared with main.tsx, which prefetches it). */
 export function loadSignInScreen() {
@@ -37,7 +39,13 @@ export interface AppProps {
 
 /** The whole window. */
 export function App({ api, early }: AppProps) {
-  if (!api) return <BridgeMissingScreen />
+  if (!api) {
+    return (
+      <Suspense fallback={null}>
+        <BridgeMissingScreen />
+      </Suspense>
+    )
+  }
   return <ConnectedApp api={api} early={early} />
 }
 
@@ -73,7 +81,11 @@ function Screens() {
 
   if (phase === 'starting') return <StartingScreen />
   if (phase === 'failed') {
-    return <StartFailedScreen error={startError} onRetry={() => void store.getState().start().then(offerTokens)} />
+    return (
+      <Suspense fallback={<StartingScreen />}>
+        <StartFailedScreen error={startError} onRetry={() => void store.getState().start().then(offerTokens)} />
+      </Suspense>
+    )
   }
   return (
     <>

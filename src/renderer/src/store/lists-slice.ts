@@ -12,6 +12,7 @@ import type { KeyNoteInput, StoredKeyNote } from '../../../shared/key-notes'
 import type { RotationRecord } from '../../../shared/rotation'
 import { extendTo, NO_SELECTION, onlyKeys, setKeys, toggleKey, type KeySelection } from '../lib/key-selection'
 import { call, type SliceContext } from './app-store'
+import type { NoteAndBatchActions } from './note-and-batch-actions'
 
 /** A key list as shown: the rows plus where they came from and whether a fetch is running. */
 export interface KeyListState {
@@ -113,6 +114,10 @@ export function createListsSlice({ api, set, get }: SliceContext): ListsSlice {
       : list.notes
     return { ...list, items: list.items?.filter((item) => !gone.has(item.id)) ?? null, notes }
   }
+
+  let loadedRareActions: Promise<NoteAndBatchActions> | null = null
+  const rareActions = (): Promise<NoteAndBatchActions> =>
+    (loadedRareActions ??= import('./note-and-batch-actions').then((m) => m.createNoteAndBatchActions({ api, set, get }, { patchList, stillCurrent, withoutKeys })))
 
   const fetchList = async (accountId: AccountId, epoch: number): Promise<void> => {
     const listed = await call(() => api.keys.list({ accountId }))
@@ -221,46 +226,9 @@ export function createListsSlice({ api, set, get }: SliceContext): ListsSlice {
         return { selections, quickFilters }
       }),
 
-    setNote: async (accountId, keyId, value) => {
-      const epoch = get().runs.epochOf(accountId)
-      const result = await call(() => api.notes.set({ accountId, keyId, note: value.note, reviewBy: value.reviewBy }))
-      if (result.ok && stillCurrent(accountId, epoch)) {
-        const stored = result.value
-        patchList(accountId, (list) => {
-          const { [String(keyId)]: _old, ...others } = list.notes
-          return { notes: stored ? { ...others, [String(keyId)]: stored } : others }
-        })
-      }
-      return result
-    },
-
-    bulkDelete: async (request) => {
-      const { accountId, batchId } = request
-      const epoch = get().runs.epochOf(accountId)
-      const off = api.on.batchProgress((progress) => {
-        if (progress.batchId === batchId) set((state) => ({ batches: { ...state.batches, [batchId]: progress } }))
-      })
-      try {
-        const result = await call(() => api.keys.bulkDelete(request))
-        if (result.ok && stillCurrent(accountId, epoch)) {
-          const { items } = result.value
-          const gone = new Set(items.filter((item) => item.outcome === 'deleted' || item.outcome === 'already-gone').map((item) => item.id))
-          // Failed keys stay ticked for another try, and so do the ones a cancel or stop left.
-          const again = items.filter((item) => item.outcome === 'failed' || item.outcome === 'skipped').map((item) => item.id)
-          set((state) => ({
-            lists: { ...state.lists, [accountId]: withoutKeys(state.lists[accountId] ?? EMPTY_LIST, gone) },
-            selections: { ...state.selections, [accountId]: onlyKeys(again) }
-          }))
-        }
-        return result
-      } finally {
-        off()
-        set((state) => {
-          const { [batchId]: _ended, ...batches } = state.batches
-          return { batches }
-        })
-      }
-    },
+    // Notes and bulk deletes: their code loads with their first use (from their dialogs).
+    setNote: (...args) => rareActions().then((actions) => actions.setNote(...args)),
+    bulkDelete: (...args) => rareActions().then((actions) => actions.bulkDelete(...args)),
 
     cancelBatch: (batchId) => call(() => api.keys.cancelBatch({ batchId }))
   }
