@@ -157,7 +157,7 @@ describe('exporting keys', () => {
     const { user } = await renderApp(fake)
     await waitForListSettled()
     await user.click(within(accountHeader()).getByRole('button', { name: 'More' }))
-    await user.click(within(accountHeader()).getByRole('button', { name: 'Export keys as JSON…' }))
+    await user.click(await within(accountHeader()).findByRole('button', { name: 'Export keys as JSON…' }))
     expect(await screen.findByText('Saved to /home/ada/keys.json')).toBeTruthy()
     expect(fake.calls('export.keys')).toEqual([[{ accountId: ADA.id, format: 'json' }]])
     // The menu closed and focus went back to its button.

@@ -102,7 +102,7 @@ describe('accessibility of the rotation and activity UI', { timeout: 20_000 }, (
     const { user } = await renderApp(seeded())
     await waitForListSettled()
     await user.click(within(accountHeader()).getByRole('button', { name: 'More' }))
-    await user.click(within(accountHeader()).getByRole('button', { name: 'Replace this app’s key…' }))
+    await user.click(await within(accountHeader()).findByRole('button', { name: 'Replace this app’s key…' }))
     await screen.findByRole('dialog', { name: 'Replace this app’s key' })
     await expectNoSeriousViolations()
   })

@@ -15,7 +15,7 @@ async function openOwnKeyDialog(fake: FakeApi = createFakeApi({ accounts: [{ acc
   const rendered = await renderApp(fake)
   await waitForListSettled()
   await rendered.user.click(within(accountHeader()).getByRole('button', { name: 'More' }))
-  await rendered.user.click(within(accountHeader()).getByRole('button', { name: 'Replace this app’s key…' }))
+  await rendered.user.click(await within(accountHeader()).findByRole('button', { name: 'Replace this app’s key…' }))
   const dialog = await screen.findByRole('dialog', { name: 'Replace this app’s key' })
   return { ...rendered, dialog }
 }

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MS_PER_DAY } from '../../src/shared/dates'
-import {
-  checkHygieneSettings,
-  classifyKey,
-  DEFAULT_HYGIENE_SETTINGS,
-  describeKeyState,
-  indexKeyHygiene,
-  isKeyState,
-  isReviewDue,
-  keyTooltip,
-  quickFilterOptions,
-  type HygieneSettings,
-  type IndexedKey
-} from '../../src/shared/key-hygiene'
+import { classifyKey, DEFAULT_HYGIENE_SETTINGS, describeKeyState, indexKeyHygiene, isKeyState, isReviewDue, keyTooltip, quickFilterOptions, type HygieneSettings, type IndexedKey } from '../../src/shared/key-hygiene'
+import { checkHygieneSettings } from '../../src/shared/key-hygiene-settings'
 
 const NOW = Date.UTC(2027, 2, 15, 12, 0, 0) // 15 March 2027, 12:00 UTC
 const iso = (ms: number) => new Date(ms).toISOString()

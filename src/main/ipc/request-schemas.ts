@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { ACTIVITY_ACTIONS } from '../../shared/activity'
 import { CLIPBOARD_CLEAR_SECONDS_RANGE, QUIET_PERIOD_MINUTES_RANGE } from '../../shared/domain'
 import type { InvokeChannel, RequestOf } from '../../shared/ipc-contract'
-import { HYGIENE_SETTING_RANGES } from '../../shared/key-hygiene'
+import { HYGIENE_SETTING_RANGES } from '../../shared/key-hygiene-settings'
 import { BULK_DELETE_MAX } from '../services/bulk-delete'
 
 // Channels without a request accept nothing else: a stray payload is a sign of a confused caller.

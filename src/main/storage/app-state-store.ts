@@ -16,7 +16,7 @@ import {
   type Preferences,
   type UserProfile
 } from '../../shared/domain'
-import { HYGIENE_SETTING_RANGES } from '../../shared/key-hygiene'
+import { HYGIENE_SETTING_RANGES } from '../../shared/key-hygiene-settings'
 import type { StoredKeyNote } from '../../shared/key-notes'
 import type { RotationRecord } from '../../shared/rotation'
 import { log } from '../support/log'

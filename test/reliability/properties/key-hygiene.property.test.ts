@@ -9,16 +9,8 @@
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { MS_PER_DAY, parseInstant } from '../../../src/shared/dates'
-import {
-  classifyKey,
-  HYGIENE_SETTING_RANGES,
-  indexKeyHygiene,
-  isReviewDue,
-  type HygieneSettings,
-  type IndexedKey,
-  type KeyState,
-  type QuickFilter
-} from '../../../src/shared/key-hygiene'
+import { classifyKey, indexKeyHygiene, isReviewDue, type HygieneSettings, type IndexedKey, type KeyState, type QuickFilter } from '../../../src/shared/key-hygiene'
+import { HYGIENE_SETTING_RANGES } from '../../../src/shared/key-hygiene-settings'
 import { writeFuzzCounts, type FuzzCount } from '../support/results'
 
 const counts: FuzzCount[] = []

@@ -2,18 +2,16 @@
  * The account header's "More" menu: export the keys (CSV or JSON), the activity log, and
  * replacing the key this app signs in with. A disclosure: Escape or a click elsewhere closes it.
  */
-import { useEffect, useId, useRef, useState } from 'react'
+import { lazy, Suspense, useEffect, useId, useRef, useState } from 'react'
 import type { AccountView } from '../../../shared/domain'
 import { finishExport } from '../lib/export-file'
 import { useAppShallow } from '../store/store-context'
 
+// The items load when the menu first opens (pointing at the button starts it): most sessions never open it.
+const AccountMenuItems = lazy(() => import('./AccountMenuItems'))
+
 export function AccountMenu({ account }: { account: AccountView }) {
-  const { exportKeys, setNotice, showActivity, openDialog } = useAppShallow((state) => ({
-    exportKeys: state.exportKeys,
-    setNotice: state.setNotice,
-    showActivity: state.showActivity,
-    openDialog: state.openDialog
-  }))
+  const { exportKeys, setNotice } = useAppShallow((state) => ({ exportKeys: state.exportKeys, setNotice: state.setNotice }))
   const [open, setOpen] = useState(false)
   const [exporting, setExporting] = useState(false)
   const rootRef = useRef<HTMLDivElement>(null)
@@ -41,7 +39,6 @@ export function AccountMenu({ account }: { account: AccountView }) {
     setExporting(false)
     if (message) setNotice(message)
   }
-  const signedIn = account.status !== 'needs-sign-in'
 
   return (
     <div
@@ -61,40 +58,17 @@ export function AccountMenu({ account }: { account: AccountView }) {
         aria-expanded={open}
         aria-controls={menuId}
         aria-busy={exporting || undefined}
+        onPointerEnter={() => void import('./AccountMenuItems').catch(() => undefined)}
         onClick={() => setOpen((value) => !value)}
       >
         More
       </button>
       <div id={menuId} className="header-menu-items" hidden={!open}>
-        <button type="button" className="menu-item" onClick={() => void exportAs('csv')} disabled={exporting}>
-          Export keys as CSV…
-        </button>
-        <button type="button" className="menu-item" onClick={() => void exportAs('json')} disabled={exporting}>
-          Export keys as JSON…
-        </button>
-        <button
-          type="button"
-          className="menu-item"
-          onClick={() => {
-            setOpen(false)
-            showActivity()
-          }}
-        >
-          Activity log
-        </button>
-        <button
-          type="button"
-          className="menu-item"
-          data-opens-dialog="rotate-own"
-          disabled={!signedIn}
-          onClick={() => {
-            // The dialog returns focus to what had it when it opened: the menu's button, not a hidden item.
-            close()
-            openDialog({ kind: 'rotate-own', accountId: account.id })
-          }}
-        >
-          Replace this app’s key…
-        </button>
+        {open && (
+          <Suspense fallback={<span className="menu-item muted">Loading…</span>}>
+            <AccountMenuItems account={account} exporting={exporting} exportAs={exportAs} close={close} dismiss={() => setOpen(false)} />
+          </Suspense>
+        )}
       </div>
     </div>
   )

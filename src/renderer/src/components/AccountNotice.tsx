@@ -2,6 +2,7 @@
  * Something main has to tell the person about an account once (e.g. how an interrupted
  * replacement of the app's key ended). Dismissed here until main says something else.
  */
+import '../styles/account-banners.css'
 import type { AccountView } from '../../../shared/domain'
 import { useApp } from '../store/store-context'
 

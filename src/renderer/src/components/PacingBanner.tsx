@@ -3,6 +3,7 @@
  * "Pausing 23 s to stay within the server's limit (4 of 60 left)", counting down to `resumesAt`.
  * A timer role (not a live region): a screen reader reads it when asked, not every second.
  */
+import '../styles/account-banners.css'
 import type { PacingView } from '../../../shared/domain'
 import { useCountdownNow } from '../lib/use-countdown'
 

@@ -2,7 +2,7 @@
 import { useCallback, useId, useState, type FormEvent } from 'react'
 import { QUIET_PERIOD_MINUTES_RANGE, type Preferences } from '../../../shared/domain'
 import type { AppError } from '../../../shared/errors'
-import { checkHygieneSettings, HYGIENE_SETTING_RANGES } from '../../../shared/key-hygiene'
+import { checkHygieneSettings, HYGIENE_SETTING_RANGES } from '../../../shared/key-hygiene-settings'
 import { useApp } from '../store/store-context'
 import { ModalDialog } from './ModalDialog'
 

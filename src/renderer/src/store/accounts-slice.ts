@@ -15,6 +15,7 @@ import {
 } from '../../../shared/domain'
 import type { AppError } from '../../../shared/errors'
 import { call, type AppStore, type SliceContext } from './app-store'
+import type { AccountActions } from './account-actions'
 import { listFromView } from './lists-slice'
 
 /** A list fetched this recently is not fetched again just because the person switched to its account. */
@@ -87,22 +88,9 @@ export function stateFromInitial(initial: InitialStateView): Pick<AppStore, 'pha
 }
 
 export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSlice {
-  /** Puts an account view in place (or at the end), as main's next event will too. */
-  const upsertAccount = (account: AccountView): void =>
-    set((state) => {
-      const index = state.accounts.findIndex((candidate) => candidate.id === account.id)
-      const accounts = index === -1 ? [...state.accounts, account] : state.accounts.map((candidate, i) => (i === index ? account : candidate))
-      return { accounts }
-    })
-
-  const afterAdd = (result: AddAccountResult): void => {
-    const { account, list } = result
-    get().runs.bump(account.id) // a new session: answers for the old one no longer apply
-    upsertAccount(account)
-    if (list) set((state) => ({ lists: { ...state.lists, [account.id]: listFromView(list) } }))
-    set({ addBusy: null, addError: null })
-    get().showAccount(account.id)
-  }
+  let loadedAccountActions: Promise<AccountActions> | null = null
+  const accountActions = (): Promise<AccountActions> =>
+    (loadedAccountActions ??= import('./account-actions').then((m) => m.createAccountActions({ api, set, get })))
 
   return {
     phase: 'starting',
@@ -144,60 +132,14 @@ export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSl
       return run
     },
 
-    addAccount: async (baseUrl, apiKey) => {
-      if (get().addBusy) return null
-      set({ addBusy: 'sign-in', addError: null })
-      const result = await call(() => api.accounts.add({ baseUrl, apiKey }))
-      if (!result.ok) {
-        set({ addBusy: null, addError: result.error })
-        return null
-      }
-      afterAdd(result.value)
-      return result.value
-    },
-
-    addSandbox: async () => {
-      if (get().addBusy) return false
-      set({ addBusy: 'sandbox', addError: null })
-      const result = await call(() => api.accounts.addSandbox())
-      if (!result.ok) {
-        set({ addBusy: null, addError: result.error })
-        return false
-      }
-      afterAdd(result.value)
-      return true
-    },
+    // Adding and removing accounts: their code loads with the first use (sign-in screen, dialogs).
+    addAccount: (...args) => accountActions().then((actions) => actions.addAccount(...args)),
+    addSandbox: (...args) => accountActions().then((actions) => actions.addSandbox(...args)),
 
     clearAddError: () => set({ addError: null }),
 
-    removeAccount: async (accountId) => {
-      if (get().removeBusy) return false
-      set({ removeBusy: true, removeError: null })
-      const result = await call(() => api.accounts.remove({ accountId }))
-      if (!result.ok) {
-        set({ removeBusy: false, removeError: result.error })
-        return false
-      }
-      get().accountsChanged(result.value)
-      set({ removeBusy: false, dialog: null })
-      return true
-    },
-
-    removeAllAccounts: async () => {
-      if (get().removeBusy) return false
-      set({ removeBusy: true, removeError: null })
-      const result = await call(() => api.accounts.removeAll())
-      if (!result.ok) {
-        // Some accounts may be gone already: show what is left.
-        const left = await call(() => api.accounts.list())
-        if (left.ok) get().accountsChanged(left.value)
-        set({ removeBusy: false, removeError: result.error })
-        return false
-      }
-      get().accountsChanged(result.value)
-      set({ removeBusy: false, dialog: null })
-      return true
-    },
+    removeAccount: (...args) => accountActions().then((actions) => actions.removeAccount(...args)),
+    removeAllAccounts: (...args) => accountActions().then((actions) => actions.removeAllAccounts(...args)),
 
     showAccount: (accountId) => {
       const state = get()
@@ -264,12 +206,7 @@ export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSl
       if (shownAccountId && switched && !beingAdded) get().showAccount(shownAccountId)
     },
 
-    setClipboardClearSeconds: async (seconds) => {
-      const result = await call(() => api.preferences.update({ clipboardClearSeconds: seconds }))
-      if (!result.ok) return result.error
-      set({ preferences: result.value })
-      return null
-    },
+    setClipboardClearSeconds: (...args) => accountActions().then((actions) => actions.setClipboardClearSeconds(...args)),
 
     connectEvents: (onMenuCommand, onTokensWaiting) => {
       let connected = true

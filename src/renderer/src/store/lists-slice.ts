@@ -12,7 +12,7 @@ import type { KeyNoteInput, StoredKeyNote } from '../../../shared/key-notes'
 import type { RotationRecord } from '../../../shared/rotation'
 import { extendTo, NO_SELECTION, onlyKeys, setKeys, toggleKey, type KeySelection } from '../lib/key-selection'
 import { call, type SliceContext } from './app-store'
-import type { NoteAndBatchActions } from './note-and-batch-actions'
+import type { ListActions } from './list-actions'
 
 /** A key list as shown: the rows plus where they came from and whether a fetch is running. */
 export interface KeyListState {
@@ -115,9 +115,9 @@ export function createListsSlice({ api, set, get }: SliceContext): ListsSlice {
     return { ...list, items: list.items?.filter((item) => !gone.has(item.id)) ?? null, notes }
   }
 
-  let loadedRareActions: Promise<NoteAndBatchActions> | null = null
-  const rareActions = (): Promise<NoteAndBatchActions> =>
-    (loadedRareActions ??= import('./note-and-batch-actions').then((m) => m.createNoteAndBatchActions({ api, set, get }, { patchList, stillCurrent, withoutKeys })))
+  let loadedRareActions: Promise<ListActions> | null = null
+  const rareActions = (): Promise<ListActions> =>
+    (loadedRareActions ??= import('./list-actions').then((m) => m.createListActions({ api, set, get }, { patchList, stillCurrent, withoutKeys })))
 
   const fetchList = async (accountId: AccountId, epoch: number): Promise<void> => {
     const listed = await call(() => api.keys.list({ accountId }))

@@ -7,7 +7,7 @@ import { onlyKeys } from '../lib/key-selection'
 import { call, type SliceContext } from './app-store'
 import { EMPTY_LIST, type KeyListState, type ListsSlice } from './lists-slice'
 
-export type NoteAndBatchActions = Pick<ListsSlice, 'setNote' | 'bulkDelete'>
+export type ListActions = Pick<ListsSlice, 'setNote' | 'bulkDelete'>
 
 /** What the lists slice lends these actions. */
 export interface ListHelpers {
@@ -16,7 +16,7 @@ export interface ListHelpers {
   withoutKeys: (list: KeyListState, gone: ReadonlySet<number>) => KeyListState
 }
 
-export function createNoteAndBatchActions({ api, set, get }: SliceContext, { patchList, stillCurrent, withoutKeys }: ListHelpers): NoteAndBatchActions {
+export function createListActions({ api, set, get }: SliceContext, { patchList, stillCurrent, withoutKeys }: ListHelpers): ListActions {
   return {
     setNote: async (accountId, keyId, value) => {
       const epoch = get().runs.epochOf(accountId)
