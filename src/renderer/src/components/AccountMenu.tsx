@@ -4,7 +4,6 @@
  */
 import { lazy, Suspense, useEffect, useId, useRef, useState } from 'react'
 import type { AccountView } from '../../../shared/domain'
-import { finishExport } from '../lib/export-file'
 import { useAppShallow } from '../store/store-context'
 
 // The items load when the menu first opens (pointing at the button starts it): most sessions never open it.
@@ -35,7 +34,8 @@ export function AccountMenu({ account }: { account: AccountView }) {
     close()
     if (exporting) return
     setExporting(true)
-    const message = finishExport(await exportKeys(account.id, format))
+    const [result, { finishExport }] = await Promise.all([exportKeys(account.id, format), import('../lib/export-file')])
+    const message = finishExport(result)
     setExporting(false)
     if (message) setNotice(message)
   }

@@ -10,7 +10,7 @@ import { DEFAULT_BASE_URL } from '../../../shared/domain'
 import type { AppError } from '../../../shared/errors'
 import { MESSAGES } from '../lib/messages'
 import { useAppShallow } from '../store/store-context'
-import { ChevronIcon, EyeIcon, EyeOffIcon } from './Icons'
+import { ChevronIcon, EyeIcon, EyeOffIcon } from './SignInIcons'
 
 type Field = 'apiKey' | 'baseUrl'
 type FieldErrors = Partial<Record<Field, string>>

@@ -43,3 +43,6 @@ export function AddAccountDialog({ baseUrl, email }: { baseUrl?: string | undefi
     </ModalDialog>
   )
 }
+
+// React.lazy loads a module's default export.
+export default AddAccountDialog

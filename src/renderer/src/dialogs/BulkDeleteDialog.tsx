@@ -291,3 +291,6 @@ export function BulkDeleteDialog({ accountId, ids }: { accountId: string; ids: n
     </ModalDialog>
   )
 }
+
+// React.lazy loads a module's default export.
+export default BulkDeleteDialog

@@ -93,3 +93,6 @@ export function DeleteKeyDialog({ accountId, apiKey }: { accountId: string; apiK
     </ModalDialog>
   )
 }
+
+// React.lazy loads a module's default export.
+export default DeleteKeyDialog

@@ -21,16 +21,16 @@ const loaders = {
   'rotate-own': () => import('./RotateOwnKeyDialog')
 } satisfies Record<NonNullable<OpenDialog>['kind'], () => Promise<unknown>>
 
-const NewKeyDialog = lazy(() => loaders['new-key']().then((m) => ({ default: m.NewKeyDialog })))
-const DeleteKeyDialog = lazy(() => loaders.delete().then((m) => ({ default: m.DeleteKeyDialog })))
-const AddAccountDialog = lazy(() => loaders['add-account']().then((m) => ({ default: m.AddAccountDialog })))
-const RemoveAccountDialog = lazy(() => loaders['remove-account']().then((m) => ({ default: m.RemoveAccountDialog })))
+const NewKeyDialog = lazy(loaders['new-key'])
+const DeleteKeyDialog = lazy(loaders.delete)
+const AddAccountDialog = lazy(loaders['add-account'])
+const RemoveAccountDialog = lazy(loaders['remove-account'])
 const SettingsDialog = lazy(loaders.settings)
-const NotesDialog = lazy(() => loaders.notes().then((m) => ({ default: m.NotesDialog })))
-const BulkDeleteDialog = lazy(() => loaders['bulk-delete']().then((m) => ({ default: m.BulkDeleteDialog })))
-const RotateDialog = lazy(() => loaders.rotate().then((m) => ({ default: m.RotateDialog })))
-const RotationDialog = lazy(() => loaders.rotation().then((m) => ({ default: m.RotationDialog })))
-const RotateOwnKeyDialog = lazy(() => loaders['rotate-own']().then((m) => ({ default: m.RotateOwnKeyDialog })))
+const NotesDialog = lazy(loaders.notes)
+const BulkDeleteDialog = lazy(loaders['bulk-delete'])
+const RotateDialog = lazy(loaders.rotate)
+const RotationDialog = lazy(loaders.rotation)
+const RotateOwnKeyDialog = lazy(loaders['rotate-own'])
 
 /** Starts loading a dialog's code before it is opened (idempotent: the module loader caches it). */
 export function prefetchDialog(kind: NonNullable<OpenDialog>['kind']): void {

@@ -128,3 +128,6 @@ export function NewKeyDialog({ accountId }: { accountId: string }) {
     </ModalDialog>
   )
 }
+
+// React.lazy loads a module's default export.
+export default NewKeyDialog

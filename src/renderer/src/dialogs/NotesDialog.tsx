@@ -186,3 +186,6 @@ export function NotesDialog({ accountId, keyId }: { accountId: string; keyId: nu
     </ModalDialog>
   )
 }
+
+// React.lazy loads a module's default export.
+export default NotesDialog

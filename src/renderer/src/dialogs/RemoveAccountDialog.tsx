@@ -69,3 +69,6 @@ export function RemoveAccountDialog({ account }: { account: AccountView | null }
     </ModalDialog>
   )
 }
+
+// React.lazy loads a module's default export.
+export default RemoveAccountDialog

@@ -200,3 +200,6 @@ export function RotateDialog({ accountId, keyId }: { accountId: AccountId; keyId
     </ModalDialog>
   )
 }
+
+// React.lazy loads a module's default export.
+export default RotateDialog

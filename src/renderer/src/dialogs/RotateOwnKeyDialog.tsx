@@ -127,3 +127,6 @@ export function RotateOwnKeyDialog({ accountId }: { accountId: AccountId }) {
     </ModalDialog>
   )
 }
+
+// React.lazy loads a module's default export.
+export default RotateOwnKeyDialog

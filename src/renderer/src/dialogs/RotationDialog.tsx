@@ -239,3 +239,6 @@ function ErrorText({ error }: { error: string | null }) {
     </p>
   ) : null
 }
+
+// React.lazy loads a module's default export.
+export default RotationDialog

@@ -14,7 +14,7 @@ import {
   type RefreshOutcome
 } from '../../../shared/domain'
 import type { AppError } from '../../../shared/errors'
-import { call, type AppStore, type SliceContext } from './app-store'
+import { call, deferredActions, type AppStore, type SliceContext } from './app-store'
 import type { AccountActions } from './account-actions'
 import { listFromView } from './lists-slice'
 
@@ -89,8 +89,9 @@ export function stateFromInitial(initial: InitialStateView): Pick<AppStore, 'pha
 
 export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSlice {
   let loadedAccountActions: Promise<AccountActions> | null = null
-  const accountActions = (): Promise<AccountActions> =>
-    (loadedAccountActions ??= import('./account-actions').then((m) => m.createAccountActions({ api, set, get })))
+  const laterAccount = deferredActions(
+    (): Promise<AccountActions> => (loadedAccountActions ??= import('./account-actions').then((m) => m.createAccountActions({ api, set, get })))
+  )
 
   return {
     phase: 'starting',
@@ -133,13 +134,13 @@ export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSl
     },
 
     // Adding and removing accounts: their code loads with the first use (sign-in screen, dialogs).
-    addAccount: (...args) => accountActions().then((actions) => actions.addAccount(...args)),
-    addSandbox: (...args) => accountActions().then((actions) => actions.addSandbox(...args)),
+    addAccount: laterAccount('addAccount'),
+    addSandbox: laterAccount('addSandbox'),
 
     clearAddError: () => set({ addError: null }),
 
-    removeAccount: (...args) => accountActions().then((actions) => actions.removeAccount(...args)),
-    removeAllAccounts: (...args) => accountActions().then((actions) => actions.removeAllAccounts(...args)),
+    removeAccount: laterAccount('removeAccount'),
+    removeAllAccounts: laterAccount('removeAllAccounts'),
 
     showAccount: (accountId) => {
       const state = get()
@@ -206,7 +207,7 @@ export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSl
       if (shownAccountId && switched && !beingAdded) get().showAccount(shownAccountId)
     },
 
-    setClipboardClearSeconds: (...args) => accountActions().then((actions) => actions.setClipboardClearSeconds(...args)),
+    setClipboardClearSeconds: laterAccount('setClipboardClearSeconds'),
 
     connectEvents: (onMenuCommand, onTokensWaiting) => {
       let connected = true

@@ -52,6 +52,15 @@ export function createAppStore(api: AutocallsApi, early?: EarlyInitialState): St
   return store
 }
 
+/**
+ * Store methods whose code loads on first use: `deferredActions(load)('name')` is a function that loads the
+ * actions (once) and calls their `name` with the same arguments.
+ */
+export function deferredActions<A extends object>(load: () => Promise<A>) {
+  return <K extends keyof A>(key: K): A[K] =>
+    ((...args: unknown[]) => load().then((actions) => (actions[key] as (...a: unknown[]) => unknown)(...args))) as A[K]
+}
+
 /** The bridge returns Results and should never throw; if it does (a broken preload), say so. */
 export async function call<T>(work: () => Promise<Result<T>>): Promise<Result<T>> {
   try {

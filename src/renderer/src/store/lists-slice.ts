@@ -11,7 +11,7 @@ import type { QuickFilter } from '../../../shared/key-hygiene'
 import type { KeyNoteInput, StoredKeyNote } from '../../../shared/key-notes'
 import type { RotationRecord } from '../../../shared/rotation'
 import { extendTo, NO_SELECTION, onlyKeys, setKeys, toggleKey, type KeySelection } from '../lib/key-selection'
-import { call, type SliceContext } from './app-store'
+import { call, deferredActions, type SliceContext } from './app-store'
 import type { ListActions } from './list-actions'
 
 /** A key list as shown: the rows plus where they came from and whether a fetch is running. */
@@ -116,8 +116,10 @@ export function createListsSlice({ api, set, get }: SliceContext): ListsSlice {
   }
 
   let loadedRareActions: Promise<ListActions> | null = null
-  const rareActions = (): Promise<ListActions> =>
-    (loadedRareActions ??= import('./list-actions').then((m) => m.createListActions({ api, set, get }, { patchList, stillCurrent, withoutKeys })))
+  const laterList = deferredActions(
+    (): Promise<ListActions> =>
+      (loadedRareActions ??= import('./list-actions').then((m) => m.createListActions({ api, set, get }, { patchList, stillCurrent, withoutKeys })))
+  )
 
   const fetchList = async (accountId: AccountId, epoch: number): Promise<void> => {
     const listed = await call(() => api.keys.list({ accountId }))
@@ -227,8 +229,8 @@ export function createListsSlice({ api, set, get }: SliceContext): ListsSlice {
       }),
 
     // Notes and bulk deletes: their code loads with their first use (from their dialogs).
-    setNote: (...args) => rareActions().then((actions) => actions.setNote(...args)),
-    bulkDelete: (...args) => rareActions().then((actions) => actions.bulkDelete(...args)),
+    setNote: laterList('setNote'),
+    bulkDelete: laterList('bulkDelete'),
 
     cancelBatch: (batchId) => call(() => api.keys.cancelBatch({ batchId }))
   }

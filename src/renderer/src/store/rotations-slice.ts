@@ -7,7 +7,7 @@ import type { ActivityReadResult } from '../../../shared/activity'
 import type { AccountId, CreatedKeyView, ExportOutcome, OwnKeyRotationResult, Preferences } from '../../../shared/domain'
 import type { AppError, Result } from '../../../shared/errors'
 import type { ActivityListRequest } from '../../../shared/ipc-contract'
-import { call, type SliceContext } from './app-store'
+import { call, deferredActions, type SliceContext } from './app-store'
 import type { RotationActions } from './rotation-actions'
 
 export interface RotationsSlice {
@@ -35,16 +35,16 @@ export interface RotationsSlice {
 export function createRotationsSlice(context: SliceContext): RotationsSlice {
   const { api } = context
   let actions: Promise<RotationActions> | null = null
-  const load = (): Promise<RotationActions> => (actions ??= import('./rotation-actions').then((m) => m.createRotationActions(context)))
+  const later = deferredActions((): Promise<RotationActions> => (actions ??= import('./rotation-actions').then((m) => m.createRotationActions(context))))
   return {
-    startRotation: (...args) => load().then((a) => a.startRotation(...args)),
-    finishRotation: (...args) => load().then((a) => a.finishRotation(...args)),
-    cancelRotation: (...args) => load().then((a) => a.cancelRotation(...args)),
-    rotateOwnKey: (...args) => load().then((a) => a.rotateOwnKey(...args)),
-    listActivity: (...args) => load().then((a) => a.listActivity(...args)),
-    exportKeys: (...args) => load().then((a) => a.exportKeys(...args)),
-    exportActivity: (...args) => load().then((a) => a.exportActivity(...args)),
-    updatePreferences: (...args) => load().then((a) => a.updatePreferences(...args)),
+    startRotation: later('startRotation'),
+    finishRotation: later('finishRotation'),
+    cancelRotation: later('cancelRotation'),
+    rotateOwnKey: later('rotateOwnKey'),
+    listActivity: later('listActivity'),
+    exportKeys: later('exportKeys'),
+    exportActivity: later('exportActivity'),
+    updatePreferences: later('updatePreferences'),
     setVisibility: async (visible) => {
       await call(() => api.app.setVisibility({ visible }))
     }

@@ -5,7 +5,6 @@
 import { useCallback } from 'react'
 import type { AccountId, MenuCommand } from '../../../shared/domain'
 import { focusFilter, isModalOpen } from '../lib/dom'
-import { finishExport } from '../lib/export-file'
 import { useAppStoreApi } from './store-context'
 
 /** What a command needs besides its name: the account (menu) or its position (Ctrl/Cmd+1…9). */
@@ -55,7 +54,8 @@ export function useAppCommands(): (command: MenuCommand, target?: CommandTarget)
           // dialog lets the person pick the place (the header's menu also offers JSON).
           const accountId = target.accountId ?? shown?.id
           if (accountId === undefined) break
-          void state.exportKeys(accountId, 'csv').then((result) => {
+          // Like every export: its finishing code loads with it.
+          void Promise.all([state.exportKeys(accountId, 'csv'), import('../lib/export-file')]).then(([result, { finishExport }]) => {
             const message = finishExport(result)
             if (message) store.getState().setNotice(message)
           })
