@@ -566,6 +566,11 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       record_(record, { action: 'key-create', keyId: id, keyName: key.name })
       // Like main: a window that reloaded meanwhile is told before the answer goes back.
       emit('tokenWaiting', { pendingId, accountId })
+      // Like main: the list that confirms the new row is fetched after the POST and announced.
+      void Promise.resolve().then(async () => {
+        const confirmed = await fetchList(record)
+        if (confirmed.ok) emit('keysUpdated', { accountId, fetchedAt: confirmed.value.fetchedAt })
+      })
       return ok({ accountId, key: { ...key, unconfirmed: true }, pendingId, token, replaces: null })
     },
     'keys.delete': async ({ accountId, id }) => {

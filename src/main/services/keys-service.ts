@@ -292,7 +292,7 @@ export class KeysService {
     this.#deps.events.emit('event:token-waiting', { pendingId: pending.pendingId, accountId })
     await this.#deps.activity.record(accountId, { action: 'key-create', keyId: created.idHint, keyName: created.name, relatedKeyId: replaces?.id ?? null, outcome: 'ok' })
     // The answer is enough to show the token and a provisional row; a fresh list, fetched in the
-    // background after the POST, confirms it (the window asks for it with keys:list).
+    // background after the POST, confirms it (announced with event:keys-updated).
     const key: KeyListItem | null =
       created.idHint === null
         ? null

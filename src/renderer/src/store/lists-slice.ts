@@ -176,10 +176,13 @@ export function createListsSlice({ api, set, get }: SliceContext): ListsSlice {
       if (result.ok) {
         const { key } = result.value
         if (key) {
+          // Main fetches the list that confirms this row right after the POST and announces it
+          // (event:keys-updated → loadCached): asking for it here too would cost a second GET.
           patchList(accountId, (list) => ({ items: [key, ...(list.items ?? []).filter((item) => item.id !== key.id)] }))
+        } else {
+          // No id to show a row with: only the list says where the new key is.
+          void get().refresh(accountId)
         }
-        // The fresh list main started after the POST confirms the row (or shows where it is).
-        void get().refresh(accountId)
       } else if (result.error.kind === 'create_outcome_unknown') {
         // The key may exist: show the truth from the server, and leave any retry to the person.
         void get().refresh(accountId)
