@@ -36,25 +36,54 @@ export function rowWindow(count: number, scrollTop: number, viewportHeight: numb
   }
 }
 
+/**
+ * The last viewport height measured. A list that mounts again (another account's) starts from it,
+ * so its first frame has the right rows without measuring: reading the box's size while mounting
+ * would force a layout inside the click that switched accounts.
+ */
+let lastMeasuredHeight: number | null = null
+
+const initialHeight = (fallback: number): number =>
+  lastMeasuredHeight ?? (typeof window !== 'undefined' && window.innerHeight > 0 ? window.innerHeight : fallback)
+
 /** Follows the scroll box's position and size and answers the rows to render. */
 export function useRowWindow(scrollRef: RefObject<HTMLElement | null>, count: number, options: RowWindowOptions): RowWindow {
-  const [viewport, setViewport] = useState({ scrollTop: 0, height: options.fallbackHeight })
+  const [viewport, setViewport] = useState(() => ({ scrollTop: 0, height: initialHeight(options.fallbackHeight) }))
+  // The first frame after mounting (start-up, a switch of account) builds only the rows in view;
+  // the overscan, which nobody sees yet, follows once that frame is painted.
+  const [overscan, setOverscan] = useState(0)
+  useEffect(() => {
+    if (typeof requestAnimationFrame !== 'function') {
+      setOverscan(options.overscan)
+      return
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setOverscan(options.overscan), 0)
+    })
+    return () => {
+      cancelAnimationFrame(frame)
+      clearTimeout(timer)
+    }
+  }, [options.overscan])
   useEffect(() => {
     const box = scrollRef.current
     if (!box) return
     const read = () =>
       setViewport((current) => {
         const height = box.clientHeight > 0 ? box.clientHeight : current.height
+        if (box.clientHeight > 0) lastMeasuredHeight = height
         return current.scrollTop === box.scrollTop && current.height === height ? current : { scrollTop: box.scrollTop, height }
       })
-    read()
     box.addEventListener('scroll', read, { passive: true })
+    // The observer's first report comes after the frame's own layout, with the real size.
     const resize = typeof ResizeObserver === 'function' ? new ResizeObserver(read) : null
-    resize?.observe(box)
+    if (resize) resize.observe(box)
+    else read()
     return () => {
       box.removeEventListener('scroll', read)
       resize?.disconnect()
     }
   }, [scrollRef])
-  return rowWindow(count, viewport.scrollTop, viewport.height, options)
+  return rowWindow(count, viewport.scrollTop, viewport.height, overscan === options.overscan ? options : { ...options, overscan })
 }
