@@ -1,7 +1,7 @@
 import { act, render, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { App } from '../../src/renderer/src/App'
-import { createAppStore } from '../../src/renderer/src/store/app-store'
+import { askShownList, createAppStore } from '../../src/renderer/src/store/app-store'
 import { ADA, createFakeApi, daysAgo, GRACE, INITIAL_CACHED_KEYS, makeKeys } from './fake-api'
 
 const setup = async () => {
@@ -43,6 +43,45 @@ describe('the first render uses the initial state asked for before it', () => {
     await store.getState().start()
     expect(store.getState().phase).toBe('ready')
     expect(fake.callCount('app.getInitialState')).toBe(1)
+  })
+})
+
+describe('the shown account\'s fresh list is asked for with the initial state', () => {
+  it('before the store exists; the store\'s first fetch of that account takes it instead of asking again', async () => {
+    const { fake, early } = await setup()
+    const fresh = fake.defer('keys.list')
+    const list = early.answer.ok ? askShownList(fake.api, early.answer.value) : null
+    expect(list?.accountId).toBe(ADA.id)
+    // Asked at once, before any store or React: the round trip overlaps the first render.
+    expect(await fresh.called).toEqual([{ accountId: ADA.id }])
+    const store = createAppStore(fake.api, { ...early, list })
+    await store.getState().start()
+    fresh.proceed()
+    await store.getState().runs.lists.get(ADA.id)
+    expect(store.getState().lists[ADA.id]?.fromCache).toBe(false)
+    expect(fake.callCount('keys.list')).toBe(1)
+    // Only once: a later refresh asks the bridge.
+    await store.getState().refresh(ADA.id)
+    expect(fake.callCount('keys.list')).toBe(2)
+  })
+
+  it('not for an account that needs signing in, and not when no account is shown', async () => {
+    const fake = createFakeApi({ accounts: [{ account: ADA, keys: makeKeys(1) }] })
+    const answer = await fake.api.app.getInitialState()
+    if (!answer.ok) throw new Error('no initial state')
+    const needsSignIn = { ...answer.value, accounts: answer.value.accounts.map((a) => ({ ...a, status: 'needs-sign-in' as const })) }
+    expect(askShownList(fake.api, needsSignIn)).toBeNull()
+    expect(askShownList(fake.api, { ...answer.value, shownAccountId: null })).toBeNull()
+    expect(fake.callCount('keys.list')).toBe(0)
+  })
+
+  it('a list asked for one account is never used for another', async () => {
+    const { fake, early } = await setup()
+    const list = early.answer.ok ? askShownList(fake.api, early.answer.value) : null
+    const store = createAppStore(fake.api, { ...early, list })
+    expect(store.getState().runs.takeEarlyList(GRACE.id)).toBeNull()
+    expect(store.getState().runs.takeEarlyList(ADA.id)).toBe(list?.result)
+    expect(store.getState().runs.takeEarlyList(ADA.id)).toBeNull()
   })
 })
 

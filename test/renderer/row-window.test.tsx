@@ -58,7 +58,9 @@ describe('useRowWindow', () => {
 
       // The box reports its real size (as the ResizeObserver or a scroll does): 200 px.
       height.value = 200
-      act(() => screen.getByTestId('box').dispatchEvent(new Event('scroll')))
+      act(() => {
+        screen.getByTestId('box').dispatchEvent(new Event('scroll'))
+      })
       expect(screen.getByTestId('box').textContent).toBe('0–11')
       first.unmount()
 

@@ -4,7 +4,7 @@ import { createRoot } from 'react-dom/client'
 import { BRIDGE_GLOBAL } from '../../shared/bridge-api'
 import { App, loadSignInScreen } from './App'
 import { ErrorBoundary } from './components/ErrorBoundary'
-import type { EarlyInitialState } from './store/app-store'
+import { askShownList, type EarlyInitialState } from './store/app-store'
 import './styles.css'
 
 /**
@@ -35,7 +35,7 @@ if (api) {
     (answer) => {
       // No account yet: the first-run screen's code is on its way while React renders.
       if (answer?.ok && answer.value.accounts.length === 0) void loadSignInScreen()
-      render({ request, answer })
+      render({ request, answer, list: answer?.ok ? askShownList(api, answer.value) : null })
     },
     () => render({ request })
   )

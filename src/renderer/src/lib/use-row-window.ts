@@ -51,12 +51,9 @@ export function useRowWindow(scrollRef: RefObject<HTMLElement | null>, count: nu
   const [viewport, setViewport] = useState(() => ({ scrollTop: 0, height: initialHeight(options.fallbackHeight) }))
   // The first frame after mounting (start-up, a switch of account) builds only the rows in view;
   // the overscan, which nobody sees yet, follows once that frame is painted.
-  const [overscan, setOverscan] = useState(0)
+  const [overscan, setOverscan] = useState(() => (typeof requestAnimationFrame === 'function' ? 0 : options.overscan))
   useEffect(() => {
-    if (typeof requestAnimationFrame !== 'function') {
-      setOverscan(options.overscan)
-      return
-    }
+    if (typeof requestAnimationFrame !== 'function') return
     let timer: ReturnType<typeof setTimeout> | undefined
     const frame = requestAnimationFrame(() => {
       timer = setTimeout(() => setOverscan(options.overscan), 0)

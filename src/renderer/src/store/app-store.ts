@@ -8,7 +8,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { AutocallsApi } from '../../../shared/bridge-api'
-import type { InitialStateView } from '../../../shared/domain'
+import type { AccountId, InitialStateView, KeyListView } from '../../../shared/domain'
 import type { Result } from '../../../shared/errors'
 import { createAccountsSlice, stateFromInitial, type AccountsSlice } from './accounts-slice'
 import { createListsSlice, type ListsSlice } from './lists-slice'
@@ -35,12 +35,33 @@ export interface SliceContext {
 export interface EarlyInitialState {
   request: Promise<Result<InitialStateView>>
   answer?: Result<InitialStateView> | undefined
+  /** The shown account's fresh list, asked for with the answer (see `askShownList`). */
+  list?: EarlyList | null | undefined
+}
+
+/** A list asked for before the store existed; the store's first fetch of that account takes it. */
+export interface EarlyList {
+  accountId: AccountId
+  result: Promise<Result<KeyListView>>
+}
+
+/**
+ * Asks for the shown account's fresh list the moment the initial state names it, rather than
+ * after React's first commit: the list's round trip then overlaps the first render (about 100 ms
+ * sooner on this machine). Nothing for an account that needs signing in: its list is not asked for.
+ */
+export function askShownList(api: AutocallsApi, initial: InitialStateView): EarlyList | null {
+  const accountId = initial.shownAccountId
+  const account = accountId ? initial.accounts.find((candidate) => candidate.id === accountId) : undefined
+  if (!accountId || !account || account.status === 'needs-sign-in') return null
+  return { accountId, result: call(() => api.keys.list({ accountId })) }
 }
 
 /** Creates the store around the bridge; one per window (and one per test). */
 export function createAppStore(api: AutocallsApi, early?: EarlyInitialState): StoreApi<AppStore> {
   const runs = new StoreRuns()
   runs.earlyInitialState = early?.request ?? null
+  runs.earlyList = early?.list ?? null
   const store: StoreApi<AppStore> = createStore<AppStore>()((set, get) => {
     const context: SliceContext = { api, set, get }
     return { runs, ...createAccountsSlice(context), ...createListsSlice(context), ...createRotationsSlice(context), ...createUiSlice(context) }

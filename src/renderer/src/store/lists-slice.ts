@@ -122,7 +122,7 @@ export function createListsSlice({ api, set, get }: SliceContext): ListsSlice {
   )
 
   const fetchList = async (accountId: AccountId, epoch: number): Promise<void> => {
-    const listed = await call(() => api.keys.list({ accountId }))
+    const listed = await (get().runs.takeEarlyList(accountId) ?? call(() => api.keys.list({ accountId })))
     if (!stillCurrent(accountId, epoch)) return
     if (listed.ok) patchList(accountId, () => listFromView(listed.value))
     // A session that ended shows as the account's "needs sign-in" state (main's accounts event).

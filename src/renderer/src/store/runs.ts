@@ -3,12 +3,14 @@
  * current one. Kept in one named object inside the store (not in closure variables), so tests
  * can inspect and reset it.
  */
-import type { AccountId, InitialStateView, PendingTokenView } from '../../../shared/domain'
+import type { AccountId, InitialStateView, KeyListView, PendingTokenView } from '../../../shared/domain'
 import type { Result } from '../../../shared/errors'
 
 export class StoreRuns {
   /** The initial state asked for before the first render; used once by start(). */
   earlyInitialState: Promise<Result<InitialStateView>> | null = null
+  /** The shown account's list asked for along with the initial state; used once, by that account's first fetch. */
+  earlyList: { accountId: AccountId; result: Promise<Result<KeyListView>> } | null = null
   start: Promise<PendingTokenView[]> | null = null
   /** One list fetch per account at a time; concurrent refreshes share it. */
   readonly lists = new Map<AccountId, Promise<void>>()
@@ -22,14 +24,24 @@ export class StoreRuns {
     return this.#epochs.get(accountId) ?? 0
   }
 
+  /** The early list of `accountId`, once (null for any other account, or once taken). */
+  takeEarlyList(accountId: AccountId): Promise<Result<KeyListView>> | null {
+    const early = this.earlyList
+    if (!early || early.accountId !== accountId) return null
+    this.earlyList = null
+    return early.result
+  }
+
   bump(accountId: AccountId): void {
     this.#epochs.set(accountId, this.epochOf(accountId) + 1)
     this.lists.delete(accountId)
+    if (this.earlyList?.accountId === accountId) this.earlyList = null
   }
 
   /** Forgets everything in flight (tests, and a window whose app restarted). */
   reset(): void {
     this.earlyInitialState = null
+    this.earlyList = null
     this.start = null
     this.lists.clear()
     this.#epochs.clear()
