@@ -69,6 +69,8 @@ export class KeysService {
   readonly #deletesInFlight = new Map<string, Promise<DeleteResultView>>()
   readonly #listeners = new Set<ListListener>()
   readonly #deletedListeners = new Set<(accountId: AccountId, ids: readonly number[]) => Promise<void> | void>()
+  /** Disk writes started after an answer was sent (the stores changed their memory already). */
+  readonly #writes = new Set<Promise<void>>()
 
   constructor(deps: KeysServiceDeps) {
     this.#deps = deps
@@ -144,18 +146,22 @@ export class KeysService {
     return work
   }
 
-  /** Resolves when no list fetch is in flight (those started in the background after a create included). */
+  /**
+   * Resolves when no list fetch is in flight (those started in the background after a create
+   * included) and what they and the creates and deletes changed is written.
+   */
   async settle(): Promise<void> {
-    while (this.#lists.size > 0 || this.#backgroundLists.size > 0) {
-      await Promise.allSettled([...[...this.#lists.values()].map((run) => run.promise), ...this.#backgroundLists.values()])
+    while (this.#lists.size > 0 || this.#backgroundLists.size > 0 || this.#writes.size > 0) {
+      await Promise.allSettled([...[...this.#lists.values()].map((run) => run.promise), ...this.#backgroundLists.values(), ...this.#writes])
     }
   }
 
   /** Records a list fetched (here, or alongside a sign-in) as the account's fresh list. */
   async recordList(accountId: AccountId, keys: ApiKey[]): Promise<KeyListView> {
     const fetchedAt = this.#now().toISOString()
-    await this.#deps.cache.set(accountId, { fetchedAt, keys })
-    await this.#saveSummary(accountId, keys, fetchedAt)
+    // Both stores change their memory at once; the window need not wait for the 1 MB write.
+    this.#afterAnswer(this.#deps.cache.set(accountId, { fetchedAt, keys }))
+    this.#afterAnswer(this.#saveSummary(accountId, keys, fetchedAt))
     for (const listener of this.#listeners) {
       try {
         await listener(accountId, keys, fetchedAt)
@@ -209,7 +215,9 @@ export class KeysService {
   async forgetDeleted(accountId: AccountId, ids: readonly number[]): Promise<void> {
     if (ids.length === 0) return
     const gone = new Set(ids)
-    await this.#deps.cache.patch(accountId, (keys) => keys.filter((key) => !gone.has(key.id)))
+    // Loaded first, so the patch below changes memory at once and only its write is left to wait for.
+    await this.#deps.cache.get(accountId)
+    this.#afterAnswer(this.#deps.cache.patch(accountId, (keys) => keys.filter((key) => !gone.has(key.id))))
     for (const listener of this.#deletedListeners) {
       try {
         await listener(accountId, ids)
@@ -218,9 +226,9 @@ export class KeysService {
       }
     }
     // The switcher and the overview count the account's keys: fewer now, not at the next fetch.
-    const cached = await this.#deps.cache.get(accountId)
+    const cached = this.#deps.cache.peek(accountId)
     if (cached) {
-      await this.#saveSummary(accountId, cached.keys, cached.fetchedAt)
+      this.#afterAnswer(this.#saveSummary(accountId, cached.keys, cached.fetchedAt))
       this.#deps.sessions.announce()
     }
   }
@@ -290,7 +298,10 @@ export class KeysService {
     this.#createsDone.set(requestId, pending.pendingId)
     // A window reloaded while this create was in flight never gets its answer: let it ask.
     this.#deps.events.emit('event:token-waiting', { pendingId: pending.pendingId, accountId })
-    await this.#deps.activity.record(accountId, { action: 'key-create', keyId: created.idHint, keyName: created.name, relatedKeyId: replaces?.id ?? null, outcome: 'ok' })
+    // The log line and the cached row are written while the token is on its way to the window.
+    this.#afterAnswer(
+      this.#deps.activity.record(accountId, { action: 'key-create', keyId: created.idHint, keyName: created.name, relatedKeyId: replaces?.id ?? null, outcome: 'ok' })
+    )
     // The answer is enough to show the token and a provisional row; a fresh list, fetched in the
     // background after the POST, confirms it (announced with event:keys-updated).
     const key: KeyListItem | null =
@@ -299,10 +310,16 @@ export class KeysService {
         : { id: created.idHint, name: created.name, createdAt: created.createdAt, lastUsedAt: null, isAppKey: false, unconfirmed: true }
     if (key) {
       const { id, name: keyName, createdAt, lastUsedAt } = key
-      await this.#deps.cache.patch(accountId, (keys) => [...keys.filter((k) => k.id !== id), { id, name: keyName, createdAt, lastUsedAt }])
+      this.#afterAnswer(this.#deps.cache.patch(accountId, (keys) => [...keys.filter((k) => k.id !== id), { id, name: keyName, createdAt, lastUsedAt }]))
     }
     this.freshList(accountId).catch((error: unknown) => log.warn('The list that confirms a new key could not be fetched:', error))
     return { accountId, key, pendingId: pending.pendingId, token: created.token, replaces }
+  }
+
+  /** Keeps a write that the answer does not wait for in view of `settle()`; its failure is logged. */
+  #afterAnswer(write: Promise<void>): void {
+    const tracked = write.catch((error: unknown) => log.warn('Could not save a change to the key list:', error)).finally(() => this.#writes.delete(tracked))
+    this.#writes.add(tracked)
   }
 
   #alreadyCreated(pendingId: string): UserFacingError {
@@ -327,7 +344,7 @@ export class KeysService {
       await this.#deps.activity.record(accountId, { action: 'key-delete', keyId: id, keyName: name, outcome: 'failed', errorKind: appError.kind, detail: appError.message })
       throw error
     }
-    await this.#deps.activity.record(accountId, { action: 'key-delete', keyId: id, keyName: name, outcome: alreadyGone ? 'already-gone' : 'ok' })
+    this.#afterAnswer(this.#deps.activity.record(accountId, { action: 'key-delete', keyId: id, keyName: name, outcome: alreadyGone ? 'already-gone' : 'ok' }))
     await this.forgetDeleted(accountId, [id])
     if (isAppKey) await sessions.endSession(accountId, OWN_KEY_DELETED_REASON)
     return { accountId, id, alreadyGone, signedOut: isAppKey }
@@ -339,11 +356,12 @@ export class KeysService {
     return { accountId, keys: keys.map((key) => ({ ...key, isAppKey: key.id === appKeyId })), fetchedAt, fromCache, notes: local.notes, rotations: local.rotations }
   }
 
-  async #saveSummary(accountId: AccountId, keys: readonly ApiKey[], fetchedAt: string): Promise<void> {
+  /** Not async: a write that waits must not keep the whole list alive meanwhile. */
+  #saveSummary(accountId: AccountId, keys: readonly ApiKey[], fetchedAt: string): Promise<void> {
     const settings = this.#deps.settings?.() ?? DEFAULT_HYGIENE_SETTINGS
     const now = this.#now().getTime()
     const neverUsedCount = keys.reduce((count, key) => (classifyKey(key, now, settings).state === 'never-used' ? count + 1 : count), 0)
-    await this.#deps.sessions.recordListSummary(accountId, { fetchedAt, keyCount: keys.length, neverUsedCount })
+    return this.#deps.sessions.recordListSummary(accountId, { fetchedAt, keyCount: keys.length, neverUsedCount })
   }
 }
 

@@ -108,14 +108,16 @@ export class ActivityLog {
   async appendMany(inputs: readonly ActivityInput[]): Promise<ActivityEntry[]> {
     const secrets = this.#secrets()
     const entries = inputs.map((input) => toEntry(input, this.#source, this.#now(), secrets))
-    await Promise.all(
-      entries.map(
-        (entry) =>
-          new Promise<void>((done, failed) => {
-            this.#pending.push({ line: serialiseEntry(entry), done, failed })
-          })
-      ).concat(this.#drain())
+    const written = entries.map(
+      (entry) =>
+        new Promise<void>((done, failed) => {
+          this.#pending.push({ line: serialiseEntry(entry), done, failed })
+        })
     )
+    // Resolves when these lines are in the file, not when the queue runs dry: under a steady
+    // stream of changes that would be never.
+    void this.#drain()
+    await Promise.all(written)
     return entries
   }
 

@@ -37,6 +37,8 @@ export class KeyCacheStore {
   /** Accounts whose lists stay in memory only (sandbox accounts). */
   readonly #ephemeral = new Set<AccountId>()
   readonly #writes = new Map<AccountId, Promise<void>>()
+  /** A write that has not started yet: later changes join it instead of queuing another. */
+  readonly #queued = new Map<AccountId, Promise<void>>()
 
   constructor(dir: string) {
     this.dir = dir
@@ -68,11 +70,16 @@ export class KeyCacheStore {
     return this.#schedule(accountId)
   }
 
-  /** Changes the cached list, if there is one (after a create or a delete). */
-  async patch(accountId: AccountId, change: (keys: ApiKey[]) => ApiKey[]): Promise<void> {
-    const current = await this.get(accountId)
-    if (!current) return
-    await this.set(accountId, { fetchedAt: current.fetchedAt, keys: change(current.keys) })
+  /**
+   * Changes the cached list, if there is one (after a create or a delete). A list already in
+   * memory changes before this returns; the promise is its write to disk.
+   */
+  patch(accountId: AccountId, change: (keys: ApiKey[]) => ApiKey[]): Promise<void> {
+    const apply = (current: CachedKeyList | null): Promise<void> =>
+      current ? this.set(accountId, { fetchedAt: current.fetchedAt, keys: change(current.keys) }) : Promise.resolve()
+    const known = this.#memory.get(accountId)
+    // Read, then patch what memory holds by then: a list set meanwhile is newer than the file.
+    return known === undefined ? this.get(accountId).then(() => apply(this.#memory.get(accountId) ?? null)) : apply(known)
   }
 
   async delete(accountId: AccountId): Promise<void> {
@@ -93,9 +100,18 @@ export class KeyCacheStore {
 
   #schedule(accountId: AccountId): Promise<void> {
     if (this.#ephemeral.has(accountId)) return Promise.resolve()
-    // One write per account at a time; a burst of changes ends in one write of the last list.
+    // One write per account at a time; the changes made while one runs share the next write,
+    // which saves the list memory holds by then: a burst ends in one write of the last list.
+    const queued = this.#queued.get(accountId)
+    if (queued) return queued
     const previous = this.#writes.get(accountId) ?? Promise.resolve()
-    const next = previous.then(() => this.#write(accountId))
+    // After a turn of the event loop: the answer that carries the list goes out before the 1 MB
+    // JSON.stringify of this write blocks the thread.
+    const next = previous.then(afterThisTurn).then(() => {
+      this.#queued.delete(accountId)
+      return this.#write(accountId)
+    })
+    this.#queued.set(accountId, next)
     this.#writes.set(accountId, next)
     void next.finally(() => {
       if (this.#writes.get(accountId) === next) this.#writes.delete(accountId)
@@ -131,6 +147,8 @@ export class KeyCacheStore {
     return null
   }
 }
+
+const afterThisTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 const plainKey = ({ id, name, createdAt, lastUsedAt, lastUsedUnreadable }: ApiKey): ApiKey =>
   lastUsedUnreadable ? { id, name, createdAt, lastUsedAt, lastUsedUnreadable } : { id, name, createdAt, lastUsedAt }

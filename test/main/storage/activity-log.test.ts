@@ -84,6 +84,28 @@ describe('ActivityLog: appending and reading', () => {
     await expect(log.append(input({ outcome: 'maybe' as never }))).rejects.toThrow(RangeError)
     await expect(readFile(file)).rejects.toMatchObject({ code: 'ENOENT' })
   })
+
+  it('an append resolves once its line is written, even while other appends keep arriving', async () => {
+    const file = await tempLog()
+    const log = new ActivityLog({ file })
+    // A steady stream: a new append whenever the event loop turns, until ours resolves (or 2,000).
+    let streamed = 0
+    let stop = false
+    const stream: Promise<unknown>[] = []
+    const pump = () => {
+      if (stop || streamed >= 2000) return
+      streamed++
+      stream.push(log.append(input({ keyId: 1000 + streamed })))
+      setImmediate(pump)
+    }
+    pump()
+    await log.append(input({ keyId: 1 }))
+    stop = true
+    const whenOursLanded = streamed
+    await Promise.all(stream)
+    expect(whenOursLanded).toBeLessThan(2000)
+    expect((await lines(file)).some((line) => JSON.parse(line).keyId === 1)).toBe(true)
+  })
 })
 
 describe('ActivityLog: never a token or a credential', () => {
