@@ -1,5 +1,5 @@
 /** The store on its own: per-account lists, the coordination state in `runs`, and main's events. */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createAppStore } from '../../src/renderer/src/store/app-store'
 import { ADA, API_KEYS, createFakeApi, GRACE, LIN, makeKey, makeKeys, ok, pendingToken, type FakeOptions } from './fake-api'
 
@@ -64,17 +64,64 @@ describe('app store', () => {
   })
 
   it('a create for A while B is shown changes A\'s list only', async () => {
-    const { store } = await startedStore()
+    const { fake, store } = await startedStore()
     store.getState().showAccount(GRACE.id)
     await settle()
     await store.getState().runs.lists.get(GRACE.id)
     expect(names(store, GRACE.id)).toEqual(['Grace 00050', 'Grace 00051'])
     const graceBefore = store.getState().lists[GRACE.id]
+    const confirming = fake.defer('keys.getCached')
     await store.getState().createKey(ADA.id, 'For Ada', crypto.randomUUID())
     expect(store.getState().shownAccountId).toBe(GRACE.id)
     expect(store.getState().lists[GRACE.id]).toBe(graceBefore)
     expect(names(store, ADA.id)?.[0]).toBe('For Ada')
     expect(store.getState().lists[ADA.id]?.items?.[0]?.unconfirmed).toBe(true)
+    // Main's confirming list (event:keys-updated) then replaces the provisional row in A only.
+    confirming.proceed()
+    await vi.waitFor(() => expect(store.getState().lists[ADA.id]?.items?.[0]?.unconfirmed).toBeUndefined())
+    expect(names(store, ADA.id)?.[0]).toBe('For Ada')
+    expect(store.getState().lists[GRACE.id]).toBe(graceBefore)
+  })
+
+  it('a list main announces while this window\'s own fetch is on its way is not fetched a second time', async () => {
+    const { fake, store } = await startedStore()
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    const own = fake.defer('keys.list')
+    const run = store.getState().refresh(ADA.id)
+    const before = fake.callCount('keys.getCached')
+    fake.emit('keysUpdated', { accountId: ADA.id, fetchedAt: new Date().toISOString() })
+    await settle()
+    own.proceed()
+    await run
+    await settle()
+    expect(fake.callCount('keys.getCached')).toBe(before)
+  })
+
+  it('…but is loaded from main when this window\'s own fetch failed', async () => {
+    const { fake, store } = await startedStore()
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    const own = fake.defer('keys.list')
+    const run = store.getState().refresh(ADA.id)
+    const before = fake.callCount('keys.getCached')
+    fake.emit('keysUpdated', { accountId: ADA.id, fetchedAt: new Date().toISOString() })
+    own.fail({ kind: 'network', message: 'Offline.' })
+    await run
+    await vi.waitFor(() => expect(fake.callCount('keys.getCached')).toBe(before + 1))
+  })
+
+  it('a confirming list that arrives before the create\'s answer is not covered by the provisional row', async () => {
+    const { fake, store } = await startedStore()
+    await new Promise((resolve) => setTimeout(resolve, 5)) // a later fetchedAt than the start-up list's
+    fake.always('keys.create', async (request) => {
+      const answer = await fake.defaultOf('keys.create')(request)
+      // Main's list that confirms the key (announced at once by the fake) overtakes the answer.
+      await vi.waitFor(() => expect(store.getState().lists[ADA.id]?.items?.some((item) => item.name === 'Overtaken')).toBe(true))
+      return answer
+    })
+    const created = await store.getState().createKey(ADA.id, 'Overtaken', crypto.randomUUID())
+    expect(created.ok).toBe(true)
+    const row = store.getState().lists[ADA.id]?.items?.find((item) => item.name === 'Overtaken')
+    expect(row?.unconfirmed).toBeUndefined()
   })
 
   describe('coordination state (runs)', () => {

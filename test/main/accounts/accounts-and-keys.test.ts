@@ -158,6 +158,10 @@ describe('restoring and ending sessions', () => {
     await app.services.shutdown()
     const restarted = await createTestApp({ vault: counting, client: { timeoutMs: 2_000, sleep: async () => {} } }, { userDataDir: app.userDataDir, vault: counting })
     try {
+      hostA.resetRequests()
+      hostB.resetRequests()
+      // Held, so the list that the initial state starts is still in flight when the window asks.
+      hostB.faults.add({ times: 2, fault: { type: 'latency', ms: 200 } })
       const initial = await restarted.services.handlers['app:get-initial-state'](undefined)
       expect(initial.ok && initial.value.accounts.map((a) => [a.id, a.verified])).toEqual([
         [ada.accountId, false],
@@ -165,12 +169,13 @@ describe('restoring and ending sessions', () => {
       ])
       expect(initial.ok && initial.value.shownAccountId).toBe(bob.accountId)
       expect(initial.ok && initial.value.cachedKeys?.accountId).toBe(bob.accountId)
-      expect(reads).toEqual([])
-      hostB.resetRequests()
+      // The initial state starts the shown account's fresh list (the window asks for it next):
+      // the window's request joins it, so one list and one verification, and only Bob's credential read.
       const list = await restarted.services.keys.list(bob.accountId)
       expect(list.fromCache).toBe(false)
       // The stored key is re-verified alongside the list: both requests, one round trip.
       expect(requestsOf(hostB).sort()).toEqual(['GET /user/api-keys', 'GET /user/me'])
+      expect(requestsOf(hostA)).toEqual([])
       expect(reads).toEqual([bob.accountId])
       expect(restarted.services.accounts.list().find((a) => a.id === bob.accountId)?.verified).toBe(true)
     } finally {
@@ -219,6 +224,23 @@ describe('restoring and ending sessions', () => {
     try {
       await expect(restarted.services.keys.list(ada.accountId)).rejects.toMatchObject({ kind: 'not_signed_in', message: CREDENTIAL_MISSING_REASON })
       expect(restarted.services.accounts.list()[0]).toMatchObject({ status: 'needs-sign-in' })
+    } finally {
+      await restarted.services.shutdown()
+    }
+  })
+
+  it('the initial state starts no list for a shown account that needs signing in', async () => {
+    const ada = person(hostA, 'Ada')
+    await add(ada)
+    hostA.faults.add({ method: 'GET', path: '/user/api-keys', fault: { type: 'status', status: 401 } })
+    await expect(app.services.keys.list(ada.accountId)).rejects.toMatchObject({ kind: 'unauthenticated' })
+    const restarted = await app.restart()
+    try {
+      hostA.resetRequests()
+      const initial = await restarted.services.handlers['app:get-initial-state'](undefined)
+      expect(initial.ok && initial.value.accounts[0]).toMatchObject({ id: ada.accountId, status: 'needs-sign-in' })
+      await restarted.services.keys.settle()
+      expect(requestsOf(hostA)).toEqual([])
     } finally {
       await restarted.services.shutdown()
     }

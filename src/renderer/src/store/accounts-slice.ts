@@ -223,8 +223,14 @@ export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSl
       })
       // Main fetched a list on its own (refresh all, rotation watching): show it from main's cache,
       // no request of ours. Only lists this window holds; the others load when shown.
-      const offKeys = api.on.keysUpdated(({ accountId }) => {
-        if (get().lists[accountId]) void get().loadCached(accountId, { justFetched: true })
+      const offKeys = api.on.keysUpdated(({ accountId, fetchedAt }) => {
+        // A list of this window's own on its way carries the same keys: wait for it, and load
+        // main's copy (1 MB at 10,000 keys) only if it is still newer than what is shown.
+        const own = get().runs.lists.get(accountId) ?? Promise.resolve()
+        void own.then(() => {
+          const shown = get().lists[accountId]
+          if (shown && (shown.fetchedAt === null || shown.fetchedAt < fetchedAt)) void get().loadCached(accountId, { justFetched: true })
+        })
       })
       void offerWaiting()
       return () => {

@@ -178,7 +178,10 @@ export function createListsSlice({ api, set, get }: SliceContext): ListsSlice {
         if (key) {
           // Main fetches the list that confirms this row right after the POST and announces it
           // (event:keys-updated → loadCached): asking for it here too would cost a second GET.
-          patchList(accountId, (list) => ({ items: [key, ...(list.items ?? []).filter((item) => item.id !== key.id)] }))
+          // A confirming list that got here first already holds the real row: keep it.
+          patchList(accountId, (list) =>
+            list.items?.some((item) => item.id === key.id && !item.unconfirmed) ? {} : { items: [key, ...(list.items ?? []).filter((item) => item.id !== key.id)] }
+          )
         } else {
           // No id to show a row with: only the list says where the new key is.
           void get().refresh(accountId)
