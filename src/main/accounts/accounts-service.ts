@@ -62,18 +62,25 @@ export class AccountsService {
     if (!baseUrl.ok) throw new UserFacingError('validation', baseUrl.message, { baseUrl: [baseUrl.message] })
     const credential = checkCredential(rawApiKey)
     const client = this.#deps.createClient(baseUrl.url, credential)
-    const [profile, list] = await Promise.allSettled([client.getMe(), client.listKeys()])
-    if (profile.status === 'rejected') throw profile.reason // nothing was stored
+    // Both requests at once; the list is kept apart until /user/me accepted the credential.
+    const listing = client.listKeys().then(
+      (keys) => ({ ok: true as const, keys }),
+      (error: unknown) => ({ ok: false as const, error })
+    )
+    const profile = await client.getMe() // rejected: nothing was stored, the list is dropped
     const { sessions, keys } = this.#deps
+    // Stored while the list (1 MB at 10,000 keys) is still arriving.
     const { accountId, alreadyExisted } = await sessions.signedIn({
       baseUrl: baseUrl.url,
-      profile: profile.value,
+      profile,
       credential,
       appKeyId: tokenIdPrefix(credential)
     })
-    await this.#deps.activity.record(accountId, { action: 'sign-in', keyId: tokenIdPrefix(credential), outcome: 'ok', detail: alreadyExisted ? 'signed in again' : 'account added' })
-    const view = list.status === 'fulfilled' ? await keys.recordList(accountId, list.value) : null
-    if (list.status === 'rejected') log.warn('The list fetched alongside a sign-in failed:', list.reason)
+    const logged = this.#deps.activity.record(accountId, { action: 'sign-in', keyId: tokenIdPrefix(credential), outcome: 'ok', detail: alreadyExisted ? 'signed in again' : 'account added' })
+    const list = await listing
+    const view = list.ok ? await keys.recordList(accountId, list.keys) : null
+    if (!list.ok) log.warn('The list fetched alongside a sign-in failed:', list.error)
+    await logged
     return { account: this.#view(accountId), alreadyExisted, list: view }
   }
 

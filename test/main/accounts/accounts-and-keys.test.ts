@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { CREDENTIAL_MISSING_REASON, REVOKED_REASON } from '../../../src/main/accounts/account-sessions'
 import { KEY_CACHE_DIR_NAME, STATE_FILE_NAME } from '../../../src/main/app-services'
 import { OWN_KEY_DELETED_REASON } from '../../../src/main/services/keys-service'
@@ -135,6 +135,30 @@ describe('adding accounts', () => {
     const onDisk = await readFile(join(app.userDataDir, STATE_FILE_NAME), 'utf8')
     expect(onDisk).not.toContain(result.account.id)
     expect(await readdir(join(app.userDataDir, KEY_CACHE_DIR_NAME))).toHaveLength(1) // Ada's list only
+  })
+})
+
+describe('adding accounts: what waits for what', () => {
+  it('stores the credential as soon as /user/me accepts it, while the list is still arriving', async () => {
+    const grace = person(hostA, 'Grace')
+    hostA.faults.add({ method: 'GET', path: '/user/api-keys', fault: { type: 'latency', ms: 400 } })
+    let answered = false
+    const adding = add(grace).finally(() => (answered = true))
+    await vi.waitFor(async () => expect(await app.vault.listAccounts()).toContain(grace.accountId), { timeout: 350, interval: 10 })
+    expect(answered).toBe(false)
+    const result = await adding
+    expect(result.list?.keys).toHaveLength(1)
+  })
+
+  it('a credential /user/me refuses is answered at once, without waiting for the list, and nothing is stored', async () => {
+    hostA.faults.add({ method: 'GET', path: '/user/me', fault: { type: 'status', status: 401 } })
+    hostA.faults.add({ method: 'GET', path: '/user/api-keys', fault: { type: 'latency', ms: 1_500 } })
+    const grace = person(hostA, 'Grace')
+    const started = Date.now()
+    await expect(add(grace)).rejects.toMatchObject({ kind: 'unauthenticated' })
+    expect(Date.now() - started).toBeLessThan(1_000)
+    expect(await app.vault.listAccounts()).toEqual([])
+    expect(app.services.accounts.list()).toEqual([])
   })
 })
 
