@@ -87,7 +87,7 @@ describe('answers before the disk writes', () => {
     // Memory already holds it: the switcher count and the cached list are the new ones.
     expect(app.services.accounts.list()[0]).toMatchObject({ keyCount: 502 })
     expect((await app.services.keys.cached(ada.accountId))?.keys).toHaveLength(502)
-    expect(cacheFiles()).toHaveLength(1)
+    await vi.waitFor(() => expect(cacheFiles()).toHaveLength(1))
     expect((await onDisk()).keys).toHaveLength(501)
 
     const settled = app.services.keys.settle()
