@@ -1,7 +1,8 @@
 import { act, render, screen } from '@testing-library/react'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { App } from '../../src/renderer/src/App'
 import { askShownList, createAppStore } from '../../src/renderer/src/store/app-store'
+import { REST_OF_CACHE_AFTER_MS } from '../../src/renderer/src/store/accounts-slice'
 import { ADA, createFakeApi, daysAgo, GRACE, INITIAL_CACHED_KEYS, makeKeys } from './fake-api'
 
 const setup = async () => {
@@ -89,15 +90,40 @@ describe('a long cached list arrives in two steps', () => {
   const longCache = () => ({ keys: makeKeys(250), fetchedAt: daysAgo(1) })
   const items = (store: ReturnType<typeof createAppStore>) => store.getState().lists[ADA.id]?.items
 
-  it('paints the newest screenful first, then swaps in the whole cached list', async () => {
+  it('paints the newest screenful first; the fresh list brings the rest, and main\'s cached copy is not sent too', async () => {
     const fake = createFakeApi({ accounts: [{ account: ADA, keys: makeKeys(250), cached: longCache() }] })
-    const fresh = fake.defer('keys.list') // keep the fresh list away
-    const rest = fake.defer('keys.getCached')
+    const fresh = fake.defer('keys.list')
     const store = createAppStore(fake.api)
     await store.getState().start()
     expect(items(store)).toHaveLength(INITIAL_CACHED_KEYS)
     expect(items(store)?.[0]?.id).toBe(250) // newest first
+    await fresh.called
+    fresh.proceed()
+    await vi.waitFor(() => expect(store.getState().lists[ADA.id]?.fromCache).toBe(false))
+    expect(items(store)).toHaveLength(250)
+    await act(async () => new Promise((resolve) => setTimeout(resolve, REST_OF_CACHE_AFTER_MS + 50)))
+    expect(fake.callCount('keys.getCached')).toBe(0)
+  })
+
+  it('swaps in the whole cached list when the fresh list fails', async () => {
+    const fake = createFakeApi({ accounts: [{ account: ADA, keys: makeKeys(250), cached: longCache() }] })
+    fake.failNext('keys.list', { kind: 'network', message: 'Offline.' })
+    const store = createAppStore(fake.api)
+    await store.getState().start()
+    await vi.waitFor(() => expect(items(store)).toHaveLength(250))
+    expect(store.getState().lists[ADA.id]?.fromCache).toBe(true)
+    expect(fake.callCount('keys.getCached')).toBe(1)
+  })
+
+  it('swaps in the whole cached list while a slow fresh list is still on its way', async () => {
+    const fake = createFakeApi({ accounts: [{ account: ADA, keys: makeKeys(250), cached: longCache() }] })
+    const fresh = fake.defer('keys.list') // keep the fresh list away
+    const rest = fake.defer('keys.getCached')
+    const store = createAppStore(fake.api)
+    const started = Date.now()
+    await store.getState().start()
     expect(await rest.called).toEqual([{ accountId: ADA.id }])
+    expect(Date.now() - started).toBeGreaterThanOrEqual(REST_OF_CACHE_AFTER_MS - 20)
     rest.proceed()
     await act(async () => new Promise((resolve) => setTimeout(resolve, 0)))
     expect(items(store)).toHaveLength(250)

@@ -189,8 +189,9 @@ describe('new key dialog', () => {
     const copyOnce = await screen.findByRole('dialog', { name: 'Copy your new API key' })
     expect(screen.queryByRole('dialog', { name: 'New API key' })).toBeNull()
     expect(within(copyOnce).getByText('Production CRM')).toBeTruthy()
-    // Shown from the create's answer alone, at the top, marked as provisional.
-    expect(rowNames()[0]).toBe('Production CRM')
+    // Shown from the create's answer alone, at the top, marked as provisional: right after the
+    // token's dialog is painted, not in the same frame (the row is behind the modal dialog).
+    await waitFor(() => expect(rowNames()[0]).toBe('Production CRM'))
     expect(badgeOf('Production CRM')?.textContent).toBe('Not yet confirmed')
     expect(badgeOf('Key 00002')).toBeNull()
     // Main's confirming list is under way; the window asks for no list of its own (one GET per create).

@@ -39,7 +39,7 @@ describe('app store', () => {
     const state = JSON.stringify(store.getState())
     expect(state).not.toContain(token)
     expect(state).not.toContain('startupSecret')
-    expect(names(store, ADA.id)).toContain('New')
+    await vi.waitFor(() => expect(names(store, ADA.id)).toContain('New'))
   })
 
   it('never holds the API key typed at sign-in', async () => {
@@ -73,8 +73,8 @@ describe('app store', () => {
     const confirming = fake.defer('keys.getCached')
     await store.getState().createKey(ADA.id, 'For Ada', crypto.randomUUID())
     expect(store.getState().shownAccountId).toBe(GRACE.id)
+    await vi.waitFor(() => expect(names(store, ADA.id)?.[0]).toBe('For Ada'))
     expect(store.getState().lists[GRACE.id]).toBe(graceBefore)
-    expect(names(store, ADA.id)?.[0]).toBe('For Ada')
     expect(store.getState().lists[ADA.id]?.items?.[0]?.unconfirmed).toBe(true)
     // Main's confirming list (event:keys-updated) then replaces the provisional row in A only.
     confirming.proceed()

@@ -25,3 +25,12 @@ export function focusFallback(): void {
     }
   }
 }
+
+/**
+ * Runs `work` once the next frame is painted (at once where there are no frames): what the
+ * person waits for is shown first, and work they cannot see yet follows.
+ */
+export function afterNextPaint(work: () => void): void {
+  if (typeof requestAnimationFrame !== 'function') return work()
+  requestAnimationFrame(() => setTimeout(work, 0))
+}

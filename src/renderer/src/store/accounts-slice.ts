@@ -20,6 +20,8 @@ import { listFromView } from './lists-slice'
 
 /** A list fetched this recently is not fetched again just because the person switched to its account. */
 export const SWITCH_REFRESH_AFTER_MS = 15_000
+/** At start, how long the fresh list may take before the rest of the cached one is loaded meanwhile. */
+export const REST_OF_CACHE_AFTER_MS = 1_000
 
 export type Screen = 'keys' | 'overview' | 'activity'
 
@@ -123,9 +125,16 @@ export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSl
         const { shownAccountId, pendingTokens, cachedKeys, cachedKeyCount } = initial.value
         set(stateFromInitial(initial.value))
         if (shownAccountId) {
-          // The initial state carried the first screenful; the rest follows, after the first paint.
-          if (cachedKeys && cachedKeys.keys.length < cachedKeyCount) void get().loadCached(shownAccountId)
-          void get().refresh(shownAccountId)
+          const fresh = get().refresh(shownAccountId)
+          // The initial state carried the first screenful. The fresh list on its way carries every
+          // key: main's cached copy (1 MB at 10,000 keys) is sent too only when that list fails, or
+          // is slow to come, or is not asked for (an account that needs signing in).
+          if (cachedKeys && cachedKeys.keys.length < cachedKeyCount) {
+            const slow = new Promise((resolve) => setTimeout(resolve, REST_OF_CACHE_AFTER_MS))
+            void Promise.race([fresh, slow]).then(() => {
+              if (get().lists[shownAccountId]?.fromCache !== false) void get().loadCached(shownAccountId)
+            })
+          }
         }
         return pendingTokens
       })()

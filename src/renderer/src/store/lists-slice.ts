@@ -11,6 +11,7 @@ import type { QuickFilter } from '../../../shared/key-hygiene'
 import type { KeyNoteInput, StoredKeyNote } from '../../../shared/key-notes'
 import type { RotationRecord } from '../../../shared/rotation'
 import { extendTo, NO_SELECTION, onlyKeys, setKeys, toggleKey, type KeySelection } from '../lib/key-selection'
+import { afterNextPaint } from '../lib/dom'
 import { call, deferredActions, type SliceContext } from './app-store'
 import type { ListActions } from './list-actions'
 
@@ -178,10 +179,15 @@ export function createListsSlice({ api, set, get }: SliceContext): ListsSlice {
         if (key) {
           // Main fetches the list that confirms this row right after the POST and announces it
           // (event:keys-updated → loadCached): asking for it here too would cost a second GET.
-          // A confirming list that got here first already holds the real row: keep it.
-          patchList(accountId, (list) =>
-            list.items?.some((item) => item.id === key.id && !item.unconfirmed) ? {} : { items: [key, ...(list.items ?? []).filter((item) => item.id !== key.id)] }
-          )
+          // The row goes in after the token's dialog is painted (it is behind that modal dialog;
+          // at 10,000 keys the list's update would delay the token by a frame). A confirming
+          // list that got here first already holds the real row: keep it.
+          afterNextPaint(() => {
+            if (!stillCurrent(accountId, epoch)) return
+            patchList(accountId, (list) =>
+              list.items?.some((item) => item.id === key.id && !item.unconfirmed) ? {} : { items: [key, ...(list.items ?? []).filter((item) => item.id !== key.id)] }
+            )
+          })
         } else {
           // No id to show a row with: only the list says where the new key is.
           void get().refresh(accountId)
