@@ -27,10 +27,10 @@ export function focusFallback(): void {
 }
 
 /**
- * Runs `work` once the next frame is painted (at once where there are no frames): what the
- * person waits for is shown first, and work they cannot see yet follows.
+ * Runs `work` in the frame after the next one (at once where there are no frames): what the
+ * person waits for is painted first, and work they cannot see yet follows, in its own frame.
  */
 export function afterNextPaint(work: () => void): void {
   if (typeof requestAnimationFrame !== 'function') return work()
-  requestAnimationFrame(() => setTimeout(work, 0))
+  requestAnimationFrame(() => requestAnimationFrame(work))
 }
