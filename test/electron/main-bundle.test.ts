@@ -410,11 +410,14 @@ describe('the built main bundle started with --sandbox', () => {
       expect(await invoke(fake, 'keys:list', { accountId })).toMatchObject({ ok: true })
       const initial = (await invoke(fake, 'app:get-initial-state', undefined)) as { value: { accounts: Array<{ baseUrl: string }> } }
       const base = initial.value.accounts[0]!.baseUrl
-      // The sandbox sign-in (GET /user/me with its list, side by side) and the refresh went through
-      // net.fetch, with the client's rules.
-      expect(fake.netRequests.map((request) => `${request.init?.method} ${request.url}`).sort()).toEqual(
-        [`GET ${base}/user/api-keys`, `GET ${base}/user/api-keys`, `GET ${base}/user/me`]
-      )
+      // The sandbox sign-in (GET /user/me with its list, side by side) and the refreshes went
+      // through net.fetch, with the client's rules. (How many lists depends on whether the window's
+      // keys:list joined the one the initial state started: the request budgets count those.)
+      expect([...new Set(fake.netRequests.map((request) => `${request.init?.method} ${request.url}`))].sort()).toEqual([
+        `GET ${base}/user/api-keys`,
+        `GET ${base}/user/me`
+      ])
+      expect(fake.netRequests.length).toBeGreaterThanOrEqual(3)
       for (const { init } of fake.netRequests) {
         expect(init).toMatchObject({ redirect: 'error', credentials: 'omit', cache: 'no-store', bypassCustomProtocolHandlers: true })
         expect(init?.signal).toBeInstanceOf(AbortSignal)
