@@ -51,6 +51,9 @@ interface ListRun {
   seq: number
 }
 
+/** How long a list fetched ahead of the window's request stands in for that request. */
+const PREFETCH_HANDOFF_MS = 5_000
+
 export interface CreateOptions {
   /** The key this one replaces (a rotation): the token's dialog says so. */
   replaces?: RotationKeyRef
@@ -63,6 +66,10 @@ export class KeysService {
   /** Background fetches (paced), apart from the person's: a click never waits behind one. */
   readonly #backgroundLists = new Map<AccountId, Promise<KeyListView>>()
   #listSeq = 0
+  /** Lists started ahead of the window's first request (see `prefetch`), until it asks or they age. */
+  /** The last list started for each account (a prefetched one that is not the last is stale). */
+  readonly #listSeqOf = new Map<AccountId, number>()
+  readonly #prefetched = new Map<AccountId, { run: ListRun; until: number; fetched: boolean }>()
   readonly #createsInFlight = new Map<string, Promise<CreatedKeyView>>()
   /** requestId → pendingId of creates that finished, so a late duplicate cannot make a second key. */
   readonly #createsDone = new Map<string, string>()
@@ -111,7 +118,35 @@ export class KeysService {
    * list: one round trip, and a 401 on either ends that account's session.
    */
   list(accountId: AccountId): Promise<KeyListView> {
-    return (this.#lists.get(accountId) ?? this.#startList(accountId)).promise
+    const running = this.#lists.get(accountId)
+    if (running) return running.promise
+    const ahead = this.#takePrefetched(accountId)
+    return (ahead ?? this.#startList(accountId)).promise
+  }
+
+  /**
+   * Starts the account's list ahead of the window's request (at start-up, while the window reads
+   * the cache). The window's next `list` shares this fetch, also when it already came back: one
+   * request, not two. A failure, a create, a delete or a newer list in between, or 5 s, end
+   * that offer.
+   */
+  prefetch(accountId: AccountId): void {
+    const run = this.#lists.get(accountId) ?? this.#startList(accountId)
+    const ahead = { run, until: this.#now().getTime() + PREFETCH_HANDOFF_MS, fetched: false }
+    // Only a list that came back is handed over: after a failure the window's request tries again.
+    run.promise.then(
+      () => (ahead.fetched = true),
+      () => undefined
+    )
+    this.#prefetched.set(accountId, ahead)
+  }
+
+  #takePrefetched(accountId: AccountId): ListRun | null {
+    const ahead = this.#prefetched.get(accountId)
+    if (!ahead) return null
+    this.#prefetched.delete(accountId)
+    const current = ahead.fetched && ahead.run.seq === this.#listSeqOf.get(accountId) && this.#now().getTime() <= ahead.until
+    return current ? ahead.run : null
   }
 
   /**
@@ -182,6 +217,7 @@ export class KeysService {
     if (done !== undefined) return Promise.reject(this.#alreadyCreated(done))
     const check = checkKeyName(rawName)
     if (!check.ok) return Promise.reject(new UserFacingError('validation', check.message, { name: [check.message] }))
+    this.#prefetched.delete(accountId)
     const work = this.#create(accountId, check.name, requestId, options).finally(() => this.#createsInFlight.delete(requestId))
     this.#createsInFlight.set(requestId, work)
     return work
@@ -194,6 +230,7 @@ export class KeysService {
   async createQuietly(accountId: AccountId, name: string): Promise<CreatedKey> {
     const check = checkKeyName(name)
     if (!check.ok) throw new UserFacingError('validation', check.message, { name: [check.message] })
+    this.#prefetched.delete(accountId)
     try {
       return await this.#deps.sessions.withClient(accountId, (client) => client.createKey(check.name))
     } catch (error) {
@@ -206,6 +243,7 @@ export class KeysService {
     const slot = `${accountId}\n${id}`
     const inFlight = this.#deletesInFlight.get(slot)
     if (inFlight) return inFlight
+    this.#prefetched.delete(accountId)
     const work = this.#delete(accountId, id).finally(() => this.#deletesInFlight.delete(slot))
     this.#deletesInFlight.set(slot, work)
     return work
@@ -214,6 +252,7 @@ export class KeysService {
   /** Removes deleted keys from the cached list and the account's counts (after a delete or a batch). */
   async forgetDeleted(accountId: AccountId, ids: readonly number[]): Promise<void> {
     if (ids.length === 0) return
+    this.#prefetched.delete(accountId)
     const gone = new Set(ids)
     // Loaded first, so the patch below changes memory at once and only its write is left to wait for.
     await this.#deps.cache.get(accountId)
@@ -235,6 +274,7 @@ export class KeysService {
 
   #startList(accountId: AccountId): ListRun {
     const seq = ++this.#listSeq
+    this.#listSeqOf.set(accountId, seq)
     const promise = this.#deps.sessions
       .trackRefresh(accountId, () => this.#fetchKeys(accountId, 'interactive'))
       .then((keys) => this.recordList(accountId, keys))

@@ -253,6 +253,56 @@ describe('restoring and ending sessions', () => {
     }
   })
 
+  it("the window's first list gets the one the initial state started, also when it already came back; once, and not after a write", async () => {
+    const ada = person(hostA, 'Ada')
+    await add(ada)
+    const restarted = await app.restart()
+    try {
+      hostA.resetRequests()
+      const initial = await restarted.services.handlers['app:get-initial-state'](undefined)
+      expect(initial.ok && initial.value.shownAccountId).toBe(ada.accountId)
+      // The prefetch's answer is in before the window asks (no latency here).
+      await restarted.services.keys.settle()
+      expect(requestsOf(hostA).sort()).toEqual(['GET /user/api-keys', 'GET /user/me'])
+      const first = await restarted.services.keys.list(ada.accountId)
+      expect(first).toMatchObject({ accountId: ada.accountId, fromCache: false })
+      expect(requestsOf(hostA)).toHaveLength(2)
+      // Handed over once: the next list is a request of its own.
+      await restarted.services.keys.list(ada.accountId)
+      expect(requestsOf(hostA).filter((r) => r === 'GET /user/api-keys')).toHaveLength(2)
+
+      // A create between the prefetch and the window's list makes the prefetched list stale.
+      await restarted.services.handlers['app:get-initial-state'](undefined)
+      await restarted.services.keys.settle()
+      hostA.resetRequests()
+      await restarted.services.keys.create(ada.accountId, 'made in between', 'request-in-between')
+      await restarted.services.keys.settle()
+      hostA.resetRequests()
+      const after = await restarted.services.keys.list(ada.accountId)
+      expect(requestsOf(hostA)).toEqual(['GET /user/api-keys'])
+      expect(after.keys.map((key) => key.name)).toContain('made in between')
+    } finally {
+      await restarted.services.shutdown()
+    }
+  })
+
+  it("a list the initial state started that failed is not handed to the window: the window's list is sent again", async () => {
+    const ada = person(hostA, 'Ada')
+    await add(ada)
+    const restarted = await app.restart()
+    try {
+      hostA.faults.add({ method: 'GET', path: '/user/api-keys', times: Infinity, fault: { type: 'status', status: 503 } })
+      await restarted.services.handlers['app:get-initial-state'](undefined)
+      await restarted.services.keys.settle()
+      hostA.faults.clear()
+      hostA.resetRequests()
+      await expect(restarted.services.keys.list(ada.accountId)).resolves.toMatchObject({ accountId: ada.accountId, fromCache: false })
+      expect(requestsOf(hostA)).toContain('GET /user/api-keys')
+    } finally {
+      await restarted.services.shutdown()
+    }
+  })
+
   it('the initial state starts no list for a shown account that needs signing in', async () => {
     const ada = person(hostA, 'Ada')
     await add(ada)
