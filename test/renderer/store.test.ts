@@ -277,6 +277,22 @@ describe('app store', () => {
       await creating
     })
 
+    it("does not fetch a token whose event arrives after its own create's answer", async () => {
+      const { fake, store } = await startedStore()
+      const created = await store.getState().createKey(ADA.id, 'Mine', crypto.randomUUID())
+      expect(created.ok).toBe(true)
+      await settle()
+      const before = fake.callCount('token.listPending')
+      // The preview carries events apart from answers: this one came in late.
+      fake.emitTokenWaiting(created.ok ? created.value.pendingId : '', ADA.id)
+      await settle()
+      expect(fake.callCount('token.listPending')).toBe(before)
+      // Another window's token still is.
+      fake.emitTokenWaiting('from elsewhere', ADA.id)
+      await settle()
+      expect(fake.callCount('token.listPending')).toBe(before + 1)
+    })
+
     it('stops listening when disconnected', async () => {
       const fake = createFakeApi(twoAccounts())
       const off = createAppStore(fake.api)

@@ -227,8 +227,9 @@ export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSl
       const offAccounts = api.on.accountsChanged(({ accounts }) => get().accountsChanged(accounts))
       const offMenu = api.on.menuCommand(({ command, accountId }) => onMenuCommand(command, accountId))
       // This window's own create gets its token in the answer; only others' need fetching.
-      const offWaiting = api.on.tokenWaiting(() => {
-        if (get().runs.createsInFlight === 0) void offerWaiting()
+      const offWaiting = api.on.tokenWaiting(({ pendingId }) => {
+        const { runs } = get()
+        if (runs.createsInFlight === 0 && !runs.ownTokens.has(pendingId)) void offerWaiting()
       })
       // Main fetched a list on its own (refresh all, rotation watching): show it from main's cache,
       // no request of ours. Only lists this window holds; the others load when shown.

@@ -173,6 +173,7 @@ export function createListsSlice({ api, set, get }: SliceContext): ListsSlice {
       const epoch = runs.epochOf(accountId)
       runs.createsInFlight++
       const result = await call(() => api.keys.create({ accountId, name, requestId })).finally(() => runs.createsInFlight--)
+      if (result.ok) runs.ownTokens.add(result.value.pendingId)
       if (!stillCurrent(accountId, epoch)) return result
       if (result.ok) {
         const { key } = result.value

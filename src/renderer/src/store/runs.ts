@@ -18,6 +18,12 @@ export class StoreRuns {
   readonly #epochs = new Map<AccountId, number>()
   /** Creates this window is waiting on: their tokens arrive in the answer, not by event. */
   createsInFlight = 0
+  /**
+   * Tokens this window got in its own create's answer. Main's "token waiting" event for one of
+   * them may arrive after that answer (the preview carries events apart from answers): it is
+   * not fetched a second time.
+   */
+  readonly ownTokens = new Set<string>()
   refreshAll: Promise<void> | null = null
 
   epochOf(accountId: AccountId): number {
@@ -46,6 +52,7 @@ export class StoreRuns {
     this.lists.clear()
     this.#epochs.clear()
     this.createsInFlight = 0
+    this.ownTokens.clear()
     this.refreshAll = null
   }
 }
