@@ -47,12 +47,12 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     'app:get-initial-state': async () => {
       const shownAccountId = accounts.shownAccountId()
       const shown = shownAccountId ? accounts.list().find((account) => account.id === shownAccountId) : undefined
-      // The window asks for this list as soon as it reads this answer and gets this fetch:
-      // started now, its round trip overlaps the cache read and the window's first render.
-      if (shown && shown.status !== 'needs-sign-in') keys.prefetch(shown.id)
       const [cachedKeys, cachedKeyCount] = shownAccountId
         ? await Promise.all([keys.cached(shownAccountId, INITIAL_CACHED_KEYS), keys.cachedCount(shownAccountId)])
         : [null, 0]
+      // The window asks for this list as soon as it reads this answer and gets this fetch, sent
+      // right after the answer: its round trip overlaps the window's first render.
+      if (shown && shown.status !== 'needs-sign-in') keys.prefetch(shown.id)
       return {
         accounts: accounts.list(),
         shownAccountId,

@@ -118,20 +118,28 @@ export class KeysService {
    * list: one round trip, and a 401 on either ends that account's session.
    */
   list(accountId: AccountId): Promise<KeyListView> {
-    const running = this.#lists.get(accountId)
-    if (running) return running.promise
+    // Taken also when joining the prefetch in flight: it is handed over once.
     const ahead = this.#takePrefetched(accountId)
-    return (ahead ?? this.#startList(accountId)).promise
+    return (this.#lists.get(accountId) ?? ahead ?? this.#startList(accountId)).promise
   }
 
   /**
-   * Starts the account's list ahead of the window's request (at start-up, while the window reads
-   * the cache). The window's next `list` shares this fetch, also when it already came back: one
+   * Starts the account's list ahead of the window's request (at start-up, right after the initial
+   * state's answer). The window's next `list` shares this fetch, also when it already came back: one
    * request, not two. A failure, a create, a delete or a newer list in between, or 5 s, end
    * that offer.
    */
   prefetch(accountId: AccountId): void {
-    const run = this.#lists.get(accountId) ?? this.#startList(accountId)
+    // Sent once the current turn is over: the caller's answer (the initial state) goes out
+    // first, and at 10,000 keys a list that comes back at once is not parsed while main still
+    // reads the cache. Tracked, so `settle()` (and shutdown) waits for it.
+    this.#afterAnswer(new Promise<void>((resolve) => setImmediate(() => resolve(this.#prefetchNow(accountId)))))
+  }
+
+  #prefetchNow(accountId: AccountId): void {
+    // A list already on its way (the window asked first) needs no help.
+    if (this.#lists.has(accountId)) return
+    const run = this.#startList(accountId)
     const ahead = { run, until: this.#now().getTime() + PREFETCH_HANDOFF_MS, fetched: false }
     // Only a list that came back is handed over: after a failure the window's request tries again.
     run.promise.then(
@@ -356,7 +364,7 @@ export class KeysService {
     return { accountId, key, pendingId: pending.pendingId, token: created.token, replaces }
   }
 
-  /** Keeps a write that the answer does not wait for in view of `settle()`; its failure is logged. */
+  /** Keeps work that the answer does not wait for (writes, a prefetch's start) in view of `settle()`; a failed write is logged. */
   #afterAnswer(write: Promise<void>): void {
     const tracked = write.catch((error: unknown) => log.warn('Could not save a change to the key list:', error)).finally(() => this.#writes.delete(tracked))
     this.#writes.add(tracked)

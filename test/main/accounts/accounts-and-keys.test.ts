@@ -271,6 +271,16 @@ describe('restoring and ending sessions', () => {
       await restarted.services.keys.list(ada.accountId)
       expect(requestsOf(hostA).filter((r) => r === 'GET /user/api-keys')).toHaveLength(2)
 
+      // Joined while still in flight, it is handed over all the same: once.
+      hostA.faults.add({ times: 2, fault: { type: 'latency', ms: 150 } })
+      hostA.resetRequests()
+      await restarted.services.handlers['app:get-initial-state'](undefined)
+      await vi.waitFor(() => expect(requestsOf(hostA)).toEqual(['GET /user/api-keys']), { timeout: 100, interval: 5 })
+      await restarted.services.keys.list(ada.accountId)
+      expect(requestsOf(hostA)).toEqual(['GET /user/api-keys'])
+      await restarted.services.keys.list(ada.accountId)
+      expect(requestsOf(hostA)).toEqual(['GET /user/api-keys', 'GET /user/api-keys'])
+
       // A create between the prefetch and the window's list makes the prefetched list stale.
       await restarted.services.handlers['app:get-initial-state'](undefined)
       await restarted.services.keys.settle()
