@@ -16,6 +16,7 @@ import type { SandboxServer } from '../../src/sandbox/index'
 import type { E2eBrowser } from '../e2e/support/browser'
 import { mainScreen, waitUntil } from '../e2e/support/ui'
 import { prepareSignedInUserData, type PreparedUserData } from './lib/fixtures'
+import { injectLatency } from './lib/latency'
 
 /**
  * What probe.js keeps in the page. Functions handed to Playwright must not declare named inner
@@ -103,6 +104,9 @@ const READ_LOAD = `(() => {
   }
 })()`
 
+/** Data rows the key table says it has (aria-rowcount less the header row). */
+const READ_ROWS = `(() => { const t = document.querySelector('[role="table"][aria-label="API keys"]'); return t ? Number(t.getAttribute('aria-rowcount')) - 1 : -1 })()`
+
 /** Requests the sandbox answered for the list endpoint so far (to see the background refresh end). */
 const listCalls = (sandbox: SandboxServer): number =>
   sandbox.requests.filter((r) => r.method === 'GET' && r.path === '/user/api-keys' && r.status !== null).length
@@ -137,21 +141,29 @@ export async function waitForRefreshDone(ctx: BrowserBenchContext, page: Page, l
  * `runs` rounds that load every size once in turn, so noise from the rest of the machine falls on
  * all sizes alike (and run i of one size can be compared with run i of another).
  */
-export async function benchTimeToKeys(ctx: BrowserBenchContext, sizes: readonly number[], runs: number): Promise<Map<number, LoadSample[]>> {
+export async function benchTimeToKeys(ctx: BrowserBenchContext, sizes: readonly number[], runs: number, latencyMs: number): Promise<Map<number, LoadSample[]>> {
   const opened: Array<{ keys: number; open: OpenPreview }> = []
+  let removeLatency = (): void => {}
   try {
     for (const keys of sizes) opened.push({ keys, open: await openPreviewWithKeys(ctx, keys) })
+    // The API as far away as on a real network (see BUDGETS.md): the fresh list lands after the
+    // first paint, as it does for a person, instead of during the bundle's load.
+    removeLatency = latencyMs > 0 ? injectLatency([ctx.sandbox], latencyMs) : removeLatency
     const samples = new Map<number, LoadSample[]>(sizes.map((keys) => [keys, []]))
     for (let run = 0; run <= runs; run++) {
       for (const { keys, open } of opened) {
         const { page, sample } = await loadApp(ctx, open)
+        // Once the fresh list is in, the table holds every key (the first paint may hold only
+        // the first screenful of the cache).
+        const rows = await page.evaluate<number>(READ_ROWS)
         await page.close()
-        if (sample.rows !== keys) throw new Error(`time to keys: expected ${keys} rows, the table says ${sample.rows}`)
+        if (rows !== keys) throw new Error(`time to keys: expected ${keys} rows, the table says ${rows}`)
         if (run > 0) samples.get(keys)?.push(sample)
       }
     }
     return samples
   } finally {
+    removeLatency()
     for (const { open } of opened) await open.close()
   }
 }
