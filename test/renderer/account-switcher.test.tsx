@@ -4,7 +4,7 @@
  * adding an account without signing out of the others.
  */
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { AccountView } from '../../src/shared/domain'
 import { ADA, API_KEYS, createFakeApi, daysAgo, GRACE, LIN, makeAccount, makeKey, makeKeys, type FakeApi } from './fake-api'
 import {
@@ -157,7 +157,8 @@ describe('switching', () => {
     await findKeysRegion(ADA)
     fireEvent.keyDown(window, { key: '9', ...modifier })
     expect(keysRegion(ADA)).toBeTruthy()
-    expect(fake.calls('accounts.show')).toEqual([[{ accountId: GRACE.id }], [{ accountId: LIN.id }], [{ accountId: ADA.id }]])
+    // Main is told in the frame after the switch's paint.
+    await vi.waitFor(() => expect(fake.calls('accounts.show')).toEqual([[{ accountId: GRACE.id }], [{ accountId: LIN.id }], [{ accountId: ADA.id }]]))
   })
 
   it('from the Accounts menu (show-account with the account id); an id that is gone is ignored', async () => {
@@ -272,7 +273,9 @@ describe('adding an account from the switcher', () => {
     expect(switcherItem('Ada Lovelace').textContent).toContain('Ready')
     expect(currentItems()).toEqual([switcherItem('Grace Hopper')])
     expect(fake.callCount('accounts.remove')).toBe(0)
-    // The list came with the answer: no second request for it.
+    // The list came with the answer: no second request for it (main is told after the paint).
+    await vi.waitFor(() => expect(fake.callsFor(GRACE.id).map((call) => call.method)).toEqual(['accounts.show']))
+    await new Promise((resolve) => setTimeout(resolve, 50))
     expect(fake.callsFor(GRACE.id).map((call) => call.method)).toEqual(['accounts.show'])
   })
 

@@ -17,6 +17,7 @@ import type { AppError } from '../../../shared/errors'
 import { call, deferredActions, type AppStore, type SliceContext } from './app-store'
 import type { AccountActions } from './account-actions'
 import { listFromView } from './lists-slice'
+import { afterNextPaint } from '../lib/dom'
 
 /** A list fetched this recently is not fetched again just because the person switched to its account. */
 export const SWITCH_REFRESH_AFTER_MS = 15_000
@@ -156,9 +157,9 @@ export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSl
       if (!state.accounts.some((account) => account.id === accountId)) return
       const switching = state.shownAccountId !== accountId
       set({ shownAccountId: accountId, screen: 'keys', ...(switching ? { filter: '' } : {}) })
-      if (switching) void call(() => api.accounts.show({ accountId }))
       const list = get().lists[accountId]
       if (!list) {
+        if (switching) void call(() => api.accounts.show({ accountId }))
         void get()
           .loadCached(accountId)
           .then(() => get().refresh(accountId))
@@ -166,7 +167,12 @@ export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSl
       }
       const fetchedAt = list.fetchedAt ? Date.parse(list.fetchedAt) : Number.NaN
       const recent = !list.fromCache && Date.now() - fetchedAt < SWITCH_REFRESH_AFTER_MS
-      if (!recent) void get().refresh(accountId)
+      // The list in memory is painted in the click's frame; telling main and refreshing wait for
+      // the frame after it (at 10,000 keys that frame has no time to spare).
+      afterNextPaint(() => {
+        if (switching) void call(() => api.accounts.show({ accountId }))
+        if (!recent && get().shownAccountId === accountId) void get().refresh(accountId)
+      })
     },
 
     showAccountAt: (index) => {
