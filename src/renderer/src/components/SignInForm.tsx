@@ -4,7 +4,7 @@
  * until it is handed to main; main checks it with the server before anything is stored.
  */
 import '../styles/sign-in.css'
-import { useId, useState, type FormEvent } from 'react'
+import { useEffect, useId, useState, type FormEvent } from 'react'
 import { checkBaseUrl } from '../../../shared/base-url'
 import { DEFAULT_BASE_URL } from '../../../shared/domain'
 import type { AppError } from '../../../shared/errors'
@@ -40,7 +40,8 @@ export interface SignInFormProps {
 
 /** The sign-in form, plus the sandbox button under it. */
 export function SignInForm({ initialBaseUrl, onSignedIn, autoFocus = false, sandboxLabel }: SignInFormProps) {
-  const { addAccount, addSandbox, clearAddError, busy, error } = useAppShallow((state) => ({
+  const { addAccount, addSandbox, clearAddError, busy, error, preloadAccountActions } = useAppShallow((state) => ({
+    preloadAccountActions: state.preloadAccountActions,
     addAccount: state.addAccount,
     addSandbox: state.addSandbox,
     clearAddError: state.clearAddError,
@@ -53,6 +54,8 @@ export function SignInForm({ initialBaseUrl, onSignedIn, autoFocus = false, sand
   const [advancedOpen, setAdvancedOpen] = useState(initialBaseUrl !== undefined && initialBaseUrl !== DEFAULT_BASE_URL)
   const [localErrors, setLocalErrors] = useState<FieldErrors>({})
   const ids = useId()
+  // The sign-in's code loads while the person types, not between the click and the request.
+  useEffect(() => preloadAccountActions(), [preloadAccountActions])
   const id = (name: string) => `${ids}-${name}`
 
   const server = serverFieldErrors(error)

@@ -56,6 +56,8 @@ export interface AccountsSlice {
   removeAccount: (accountId: AccountId) => Promise<boolean>
   removeAllAccounts: () => Promise<boolean>
   /** Shows an account's last known list at once and refreshes it in the background. */
+  /** Loads the code behind sign-in and account changes ahead of use (a sign-in form is open). */
+  preloadAccountActions: () => void
   showAccount: (accountId: AccountId) => void
   /** Ctrl/Cmd+1…9: the n-th account (0-based) of the switcher. */
   showAccountAt: (index: number) => void
@@ -92,9 +94,9 @@ export function stateFromInitial(initial: InitialStateView): Pick<AppStore, 'pha
 
 export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSlice {
   let loadedAccountActions: Promise<AccountActions> | null = null
-  const laterAccount = deferredActions(
-    (): Promise<AccountActions> => (loadedAccountActions ??= import('./account-actions').then((m) => m.createAccountActions({ api, set, get })))
-  )
+  const loadAccountActions = (): Promise<AccountActions> =>
+    (loadedAccountActions ??= import('./account-actions').then((m) => m.createAccountActions({ api, set, get })))
+  const laterAccount = deferredActions(loadAccountActions)
 
   return {
     phase: 'starting',
@@ -144,6 +146,7 @@ export function createAccountsSlice({ api, set, get }: SliceContext): AccountsSl
     },
 
     // Adding and removing accounts: their code loads with the first use (sign-in screen, dialogs).
+    preloadAccountActions: () => void loadAccountActions(),
     addAccount: laterAccount('addAccount'),
     addSandbox: laterAccount('addSandbox'),
 
