@@ -180,15 +180,21 @@ describe('property: at most once a minute per account, and only while the window
         expect(whileAway).toEqual([])
         for (const account of ['a', 'b']) {
           const mine = refreshes.filter((r) => r.account === account)
-          for (const auto of mine.filter((r) => r.auto)) {
-            for (const other of mine) {
-              if (other !== auto && other.at <= auto.at) expect(auto.at - other.at, `${account} at ${auto.at}`).toBeGreaterThanOrEqual(MINUTE)
-            }
-          }
+          // Against every refresh that came before it, in the order they happened: a person's
+          // refresh in the same millisecond as an automatic one, but after it, is not one it could wait for.
+          mine.forEach((auto, i) => {
+            if (!auto.auto) return
+            for (const earlier of mine.slice(0, i)) expect(auto.at - earlier.at, `${account} at ${auto.at}`).toBeGreaterThanOrEqual(MINUTE)
+          })
           expect(mine.filter((r) => r.auto).length).toBeLessThanOrEqual(4 * 60)
         }
       }),
-      { numRuns: 25 }
+      {
+        numRuns: 25,
+        // Once a false alarm (CI, seed 253426179): the person refreshes at 2 h 15 min, the very
+        // millisecond an automatic refresh is due. Always tried.
+        examples: [[[{ at: 135 * MINUTE, kind: 'manual', account: 'a', changed: false }], [false]]]
+      }
     )
   })
 })
